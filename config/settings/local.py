@@ -1,0 +1,14 @@
+"""Development: `make run`. Safe defaults; with no DATABASE_URL, an embedded PostgreSQL under var/pg."""
+
+from config.embedded_pg import database_settings
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="development-only-not-secret")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", ".localhost", "127.0.0.1"])
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-2026")
+
+if not env("DATABASE_URL", default=""):
+    DATABASES = {"default": database_settings(VAR_DIR / "pg")}

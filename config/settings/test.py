@@ -1,0 +1,27 @@
+"""Tests: real PostgreSQL. DATABASE_URL when set (make test sets it to the machine's server when one
+answers), otherwise the embedded PostgreSQL under var/pg-test."""
+
+from config.embedded_pg import database_settings
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1", "testserver"]
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses PBKDF2
+EMAIL_FILE_PATH = str(VAR_DIR / "mail-test")
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media-test")},
+    },
+}
+# Tasks run eagerly unless a test points Celery at the real Redis (tests/test_celery.py).
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+
+if not env("DATABASE_URL", default=""):
+    DATABASES = {"default": database_settings(VAR_DIR / "pg-test")}

@@ -1,0 +1,21 @@
+"""URLs on the bare platform host (the public schema)."""
+
+from django.urls import include, path
+
+from core import views as core_views
+from core.admin_site import platform_admin_site
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", tenant_views.platform_home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility", core_views.accessibility, name="accessibility"),
+    path("privacy", core_views.privacy, name="privacy"),
+    path("cookies", core_views.cookies, name="cookies"),
+    path("contact", core_views.contact, name="contact"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", platform_admin_site.urls),
+]
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,0 +1,21 @@
+"""URLs on a council's host (a council schema)."""
+
+from django.urls import include, path
+
+from core import views as core_views
+from core.admin_site import council_admin_site
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility", core_views.accessibility, name="accessibility"),
+    path("privacy", core_views.privacy, name="privacy"),
+    path("cookies", core_views.cookies, name="cookies"),
+    path("contact", core_views.contact, name="contact"),
+    path("branding/logo", core_views.council_logo, name="council-logo"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", council_admin_site.urls),
+]
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,0 +1,63 @@
+"""The council's own admin, on the council's host: only the council's admins, only its schema."""
+
+from django.contrib.admin import AdminSite
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from core.roles import Role
+from core.selectors import user_has_role
+
+
+class CouncilAdminSite(AdminSite):
+    site_header = "Portal administration"
+    site_title = "Portal administration"
+    index_title = "Configure your portal"
+
+    def has_permission(self, request) -> bool:
+        # Asked for every model on every admin page: look the role up once per request.
+        if not hasattr(request, "_is_council_admin"):
+            user = request.user
+            request._is_council_admin = (
+                user.is_active
+                and user.is_authenticated
+                and user_has_role(user=user, roles={Role.COUNCIL_ADMIN})
+            )
+        return request._is_council_admin
+
+    def login(self, request, extra_context=None):
+        # Everyone signs in through the portal's own sign-in (with its second factor), never a bypass.
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+
+
+class PlatformAdminSite(AdminSite):
+    """The operator's admin on the bare platform host: councils, domains and identities."""
+
+    site_header = "EHC Portal platform"
+    site_title = "EHC Portal platform"
+    index_title = "Operate the platform"
+
+    def login(self, request, extra_context=None):
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+
+
+council_admin_site = CouncilAdminSite(name="council_admin")
+platform_admin_site = PlatformAdminSite(name="platform_admin")
+
+
+class CouncilAdminMixin:
+    """Model permissions in a council come from the person's role there, not from public-schema flags."""
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request, *args):
+        return self.admin_site.has_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)

@@ -1,0 +1,17 @@
+from django_tenants.utils import get_public_schema_name
+
+PLATFORM_COLOUR = "#0b0c0c"
+
+
+def site(request) -> dict:
+    """Branding for every page: the council (and its configuration) on a council's host, else none."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return {"council": None, "site_title": "EHC Portal", "brand_colour": PLATFORM_COLOUR}
+    config = request.council_config
+    return {
+        "council": tenant,
+        "council_config": config,
+        "site_title": f"{config.service_name} - {tenant.name}",
+        "brand_colour": config.brand_colour,
+    }

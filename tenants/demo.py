@@ -1,0 +1,164 @@
+"""The four reference councils, configured as their own guides show them (../shared/seeds/)."""
+
+from core.roles import Role
+from ehc.workflow import Stage
+from tenants.configuration.models import CodeChannel, ParentForm, Registration, RequestFormVariant
+
+ALL_VARIANTS = [v.value for v in RequestFormVariant]
+
+# "What happens in this stage?" in the councils' own words where their guides give them.
+DEFAULT_STAGES = {
+    Stage.REQUEST_RECEIVED: (
+        "A request for an education, health and care needs assessment has been received. We will get in "
+        "touch with people from education, health and care about support that has already been provided "
+        "for your child, and within 6 weeks a decision will be made whether or not to go ahead with a "
+        "full assessment."
+    ),
+    Stage.DECISION_TO_ASSESS: (
+        "We are deciding whether to carry out an assessment. We will tell you our decision within 6 weeks "
+        "of receiving the request."
+    ),
+    Stage.ASSESSMENT: (
+        "We are gathering advice and information from education, health and social care, and from you. "
+        "Those we ask have 6 weeks to reply."
+    ),
+    Stage.DRAFT_PLAN: (
+        "We have sent you a draft plan. You have at least 15 days to tell us what you think and which "
+        "school or college you would like named."
+    ),
+    Stage.FINAL_PLAN: "We are finishing the plan. The final plan is due within 20 weeks of the request.",
+    Stage.PLAN_IN_PLACE: "The plan is in place. It will be reviewed at least once every 12 months.",
+}
+
+COUNCILS = [
+    {
+        "name": "Oxfordshire County Council",
+        "short_name": "Oxfordshire",
+        "schema_name": "oxfordshire",
+        "domains": ["oxfordshire.localhost"],
+        "email_domain": "oxfordshire.example",
+        "config": {
+            "brand_colour": "#00594f",
+            "contact_email": "childrenseducationsystems@oxfordshire.gov.uk",
+            "contact_phone": "01865 810516",
+            "contact_hours": "Monday to Friday, 9am to 5pm",
+            "local_offer_url": "https://www.oxfordshire.gov.uk/cms/content/education-health-and-care-plan-assessment",
+            "caseworker_title": "SEN Officer",
+            "request_form_variants": ALL_VARIANTS,
+            "parents_can_start_messages": True,
+            "parents_can_reply": True,
+            "code_length": 6,
+        },
+        "teams": [
+            ("SEN North Team", "SENNorthTeam@Oxfordshire.gov.uk"),
+            ("SEN South Team", "SENSouthTeam@Oxfordshire.gov.uk"),
+            ("SEN Central Team", "SENCentralTeam@Oxfordshire.gov.uk"),
+        ],
+        "message_types": ["Message from parent", "EHC Needs Assessment (0-20 weeks)"],
+        "staff": [
+            ("admin", Role.COUNCIL_ADMIN),
+            ("caseworker", Role.CASEWORKER),
+            ("manager", Role.SEND_MANAGER),
+        ],
+    },
+    {
+        "name": "Worcestershire Children First",
+        "short_name": "Worcestershire",
+        "schema_name": "worcestershire",
+        "domains": ["worcestershire.localhost"],
+        "email_domain": "worcestershire.example",
+        "config": {
+            "brand_colour": "#6b1f4f",
+            "contact_email": "send@worcschildrenfirst.org.uk",
+            "local_offer_url": "https://www.worcestershire.gov.uk/worcestershire-send-local-offer",
+            "caseworker_title": "SEND Caseworker",
+            "request_form_variants": [RequestFormVariant.PARENT.value],
+            "parent_forms": [ParentForm.PARENTAL_PREFERENCE.value],
+            "registration": Registration.INVITATION,
+            "accounts_confirmed_by_team": True,
+            "password_min_length": 15,
+            "password_require_letter": True,
+            "password_require_upper": True,
+            "password_require_digit": True,
+            "password_restrict_characters": True,
+            "password_history": 8,
+            "parents_can_start_messages": True,
+            "parents_can_reply": True,
+        },
+        "teams": [("SEND Assessment Team", "sendassessment@worcschildrenfirst.org.uk")],
+        "message_types": [
+            "Message from parent",
+            "EHC Needs Assessment (0-20 weeks)",
+            "Annual Review",
+            "Phase Transfer",
+            "Complaint or concern",
+        ],
+        "staff": [
+            ("admin", Role.COUNCIL_ADMIN),
+            ("caseworker", Role.CASEWORKER),
+            ("manager", Role.SEND_MANAGER),
+        ],
+    },
+    {
+        "name": "Hertfordshire County Council",
+        "short_name": "Hertfordshire",
+        "schema_name": "hertfordshire",
+        "domains": ["hertfordshire.localhost"],
+        "email_domain": "hertfordshire.example",
+        "config": {
+            "brand_colour": "#4a2c6d",
+            "contact_email": "EHCPortalSupport@hertfordshire.gov.uk",
+            "local_offer_url": "https://www.hertfordshire.gov.uk/microsites/local-offer/the-hertfordshire-local-offer.aspx",
+            "caseworker_title": "EHCP Coordinator",
+            "request_form_variants": [RequestFormVariant.PARENT.value],
+            "parent_forms": [ParentForm.PARENTAL_SUPPORTING_DOCUMENTS.value],
+            "parents_can_start_messages": False,
+            "parents_can_reply": False,
+            "code_length": 8,
+        },
+        "teams": [("EHC Needs Assessment Team", "EHCNeedsAssessment@hertfordshire.gov.uk")],
+        "message_types": ["EHC Handover to new team", "Information from the SEND Service"],
+        "staff": [
+            ("admin", Role.COUNCIL_ADMIN),
+            ("caseworker", Role.CASEWORKER),
+            ("manager", Role.SEND_MANAGER),
+        ],
+    },
+    {
+        "name": "North East Lincolnshire Council",
+        "short_name": "North East Lincolnshire",
+        "schema_name": "nelincs",
+        "domains": ["nelincs.localhost"],
+        "email_domain": "nelincs.example",
+        "config": {
+            "brand_colour": "#005a8c",
+            "service_name": "EHC Hub",
+            "contact_email": "send@nelincs.gov.uk",
+            "local_offer_url": "https://sendlocaloffer.nelincs.gov.uk/",
+            "caseworker_title": "SEND Caseworker",
+            "request_form_variants": ALL_VARIANTS,
+            "code_channel": CodeChannel.EMAIL,
+            "sms_code_roles": [Role.HEALTH_PROFESSIONAL.value, Role.HEALTH_TEAM_MANAGER.value],
+        },
+        "teams": [("SEND Team", "send@nelincs.gov.uk")],
+        "message_types": ["Message from parent", "Advice request"],
+        "staff": [
+            ("admin", Role.COUNCIL_ADMIN),
+            ("caseworker", Role.CASEWORKER),
+            ("manager", Role.SEND_MANAGER),
+            ("health-manager", Role.HEALTH_TEAM_MANAGER),
+            ("therapist", Role.HEALTH_PROFESSIONAL),
+        ],
+    },
+]
+
+
+def logo_svg(*, short_name: str, colour: str) -> bytes:
+    """A plain placeholder emblem (the councils' real logos are theirs to upload)."""
+    initials = "".join(word[0] for word in short_name.split() if word[0].isupper())[:3]
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48">'
+        '<rect x="1" y="1" width="46" height="46" rx="6" fill="#ffffff"/>'
+        f'<text x="24" y="31" font-family="Arial, sans-serif" font-size="{18 if len(initials) < 3 else 14}" '
+        f'font-weight="700" text-anchor="middle" fill="{colour}">{initials}</text></svg>'
+    ).encode()

@@ -1,0 +1,145 @@
+"""Provisioning: the only place (with hub's cross-council selector) that crosses schemas."""
+
+import re
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from core.services import membership_grant
+from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
+from tenants.demo import DEFAULT_STAGES, logo_svg
+from tenants.models import Council, Domain
+
+SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
+DOMAIN_NAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+)
+RESERVED_SCHEMAS = {"public", "information_schema"}
+
+
+@dataclass(frozen=True)
+class CouncilCreated:
+    council: Council
+    created: bool
+
+
+def platform_ensure(*, domain: str) -> Council:
+    """The public tenant and the bare host that serves the platform's own pages."""
+    council, _ = Council.objects.get_or_create(
+        schema_name=get_public_schema_name(), defaults={"name": "EHC Portal", "short_name": "EHC Portal"}
+    )
+    Domain.objects.get_or_create(domain=domain, defaults={"tenant": council, "is_primary": True})
+    return council
+
+
+def _validate(*, schema_name: str, domains: list[str]) -> None:
+    errors = {}
+    if not SCHEMA_NAME.match(schema_name) or schema_name.startswith("pg_") or schema_name in RESERVED_SCHEMAS:
+        errors["schema_name"] = "Use lower-case letters, digits and underscores, starting with a letter"
+    if not domains:
+        errors["domains"] = "Give at least one domain"
+    bad = [d for d in domains if not DOMAIN_NAME.match(d)]
+    if bad:
+        errors["domains"] = f"Not a valid domain: {', '.join(bad)}"
+    if errors:
+        raise ValidationError(errors)
+
+
+def council_create(*, name: str, short_name: str, schema_name: str, domains: list[str]) -> CouncilCreated:
+    """Create a council, its schema (migrated), its configuration row and its domains.
+
+    Idempotent on schema_name: an existing council is returned with any missing domains added. A domain
+    that already belongs to another council is refused, so one host can never reach two councils.
+    """
+    domains = [d.strip().lower() for d in domains if d.strip()]
+    _validate(schema_name=schema_name, domains=domains)
+    taken = Domain.objects.filter(domain__in=domains).exclude(tenant__schema_name=schema_name)
+    if taken.exists():
+        raise ValidationError({"domains": f"Already used by another council: {taken.first().domain}"})
+
+    council = Council.objects.filter(schema_name=schema_name).first()
+    created = council is None
+    if created:
+        # Saving creates and migrates the schema (django-tenants); the migration creates the
+        # configuration row. If that fails, nothing is left half-made: drop what was made.
+        council = Council(schema_name=schema_name, name=name, short_name=short_name)
+        try:
+            council.save(verbosity=0)
+        except Exception:
+            if council.pk:
+                council.delete(force_drop=True)
+            raise
+    with transaction.atomic():
+        for position, domain in enumerate(domains):
+            Domain.objects.get_or_create(
+                domain=domain,
+                defaults={"tenant": council, "is_primary": position == 0 and not council.domains.exists()},
+            )
+    return CouncilCreated(council=council, created=created)
+
+
+def council_run(*, council: Council, func, **kwargs):
+    """Run ``func(**kwargs)`` in a council's schema (for commands and provisioning)."""
+    with schema_context(council.schema_name):
+        return func(**kwargs)
+
+
+def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
+    """Inside a council's schema: its configuration, teams, message types, stages, logo and staff."""
+
+    config = CouncilConfiguration.objects.select_for_update().get(pk=1)
+    for field, value in spec["config"].items():
+        setattr(config, field, value)
+    config.full_clean(exclude=["logo"])
+    if not config.logo:
+        config.logo.save(
+            "logo.svg",
+            ContentFile(logo_svg(short_name=spec["short_name"], colour=config.brand_colour)),
+            save=False,
+        )
+    config.save()
+    for position, (name, email) in enumerate(spec["teams"]):
+        SupportTeam.objects.update_or_create(
+            configuration=config, name=name, defaults={"email": email, "position": position}
+        )
+    for position, name in enumerate(spec["message_types"]):
+        MessageType.objects.update_or_create(configuration=config, name=name, defaults={"position": position})
+    for stage, text in DEFAULT_STAGES.items():
+        StageDescription.objects.get_or_create(
+            configuration=config, stage=stage, defaults={"what_happens": text}
+        )
+
+    user_model = get_user_model()
+    accounts = []
+    for local_part, role in spec["staff"]:
+        email = f"{local_part}@{spec['email_domain']}"
+        user, created = user_model.objects.get_or_create(
+            email=email, defaults={"first_name": local_part.replace("-", " ").title(), "last_name": "(demo)"}
+        )
+        if created or not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        membership_grant(user=user, role=role)
+        accounts.append((email, role.label))
+    return accounts
+
+
+def demo_council_seed(*, spec: dict, password: str) -> tuple[Council, list[tuple[str, str]]]:
+    """Create or update one reference council from tenants.demo (idempotent)."""
+    council = council_create(
+        name=spec["name"],
+        short_name=spec["short_name"],
+        schema_name=spec["schema_name"],
+        domains=spec["domains"],
+    ).council
+    with schema_context(council.schema_name), transaction.atomic():
+        accounts = _demo_configure(spec=spec, password=password)
+    return council, accounts
