@@ -17,5 +17,6 @@ urlpatterns = [
     path("admin/", platform_admin_site.urls),
 ]
 
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

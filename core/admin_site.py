@@ -2,6 +2,7 @@
 
 from django.contrib.admin import AdminSite
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from core.roles import Role
@@ -26,7 +27,10 @@ class CouncilAdminSite(AdminSite):
 
     def login(self, request, extra_context=None):
         # Everyone signs in through the portal's own sign-in (with its second factor), never a bypass.
-        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+        # Someone already signed in who reached here lacks the role: say so rather than loop.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", "/admin/"), reverse("account_login"))
 
 
 class PlatformAdminSite(AdminSite):
@@ -37,7 +41,9 @@ class PlatformAdminSite(AdminSite):
     index_title = "Operate the platform"
 
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", "/admin/"), reverse("account_login"))
 
 
 council_admin_site = CouncilAdminSite(name="council_admin")

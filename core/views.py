@@ -68,6 +68,10 @@ def council_logo(request):
     return response
 
 
+def permission_denied(request, exception=None):
+    return render(request, "core/403.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render(request, "core/404.html", status=404)
 

@@ -153,9 +153,9 @@ COUNCILS = [
 ]
 
 
-def logo_svg(*, short_name: str, colour: str) -> bytes:
+def logo_svg(*, name: str, colour: str) -> bytes:
     """A plain placeholder emblem (the councils' real logos are theirs to upload)."""
-    initials = "".join(word[0] for word in short_name.split() if word[0].isupper())[:3]
+    initials = "".join(word[0] for word in name.split() if word[0].isupper())[:3]
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48">'
         '<rect x="1" y="1" width="46" height="46" rx="6" fill="#ffffff"/>'

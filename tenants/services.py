@@ -99,7 +99,7 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
     if not config.logo:
         config.logo.save(
             "logo.svg",
-            ContentFile(logo_svg(short_name=spec["short_name"], colour=config.brand_colour)),
+            ContentFile(logo_svg(name=spec["name"], colour=config.brand_colour)),
             save=False,
         )
     config.save()

@@ -8,6 +8,10 @@ from .base import VAR_DIR, env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="development-only-not-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", ".localhost", "127.0.0.1"])
+# Static files straight from build/static (no collectstatic outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-2026")
 
 if not env("DATABASE_URL", default=""):

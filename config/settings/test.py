@@ -9,6 +9,10 @@ from .base import VAR_DIR, env
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1", "testserver"]
+# Static files straight from build/static (no collectstatic outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses PBKDF2
 EMAIL_FILE_PATH = str(VAR_DIR / "mail-test")

@@ -19,6 +19,7 @@ from tenants.configuration.services import configuration_update
 
 
 class ConfigurationForm(forms.ModelForm):
+    local_offer_url = forms.URLField(assume_scheme="https", required=False, label="Local Offer link")
     request_form_variants = forms.MultipleChoiceField(
         choices=RequestFormVariant.choices, widget=forms.CheckboxSelectMultiple, label="Request forms offered"
     )

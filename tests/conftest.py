@@ -1,0 +1,88 @@
+"""Test set-up: one database, the four reference councils created once per session.
+
+Creating a council migrates its schema (about 0.4 s each), so it happens once, in the session-scoped
+``django_db_setup``; each test then runs in a transaction that is rolled back. A test-client request
+moves the connection to the council's schema, so every test ends back on public.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tenants.demo import COUNCILS
+from tenants.models import Council
+from tenants.services import demo_council_seed, platform_ensure
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM is still used synchronously.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HOSTS = {spec["schema_name"]: spec["domains"][0] for spec in COUNCILS}
+
+
+def seed_councils() -> None:
+    platform_ensure(domain="localhost")
+    for spec in COUNCILS:
+        demo_council_seed(spec=spec, password=settings.DEMO_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed_councils()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def councils(db) -> dict[str, Council]:
+    return {council.schema_name: council for council in Council.objects.exclude(schema_name="public")}
+
+
+@pytest.fixture
+def oxfordshire(councils) -> Council:
+    return councils["oxfordshire"]
+
+
+@pytest.fixture
+def worcestershire(councils) -> Council:
+    return councils["worcestershire"]
+
+
+def host_client(schema_name: str) -> Client:
+    return Client(HTTP_HOST=HOSTS.get(schema_name, "localhost"))
+
+
+@pytest.fixture
+def oxon_client(db) -> Client:
+    return host_client("oxfordshire")
+
+
+@pytest.fixture
+def worcs_client(db) -> Client:
+    return host_client("worcestershire")
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return host_client("public")
+
+
+def sign_in(client: Client, user, council: Council) -> Client:
+    """Sign ``user`` in on ``council``'s host, as the real sign-in would (the session is bound to it)."""
+    with schema_context(council.schema_name):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def in_council():
+    """Run code in a council's schema: ``with in_council(oxfordshire): ...``."""
+    return lambda council: schema_context(council.schema_name)
