@@ -2,7 +2,7 @@
 
 import mimetypes
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -24,7 +24,7 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # any database failure means unhealthy  # noqa: BLE001
+    except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 

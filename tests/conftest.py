@@ -6,11 +6,13 @@ moves the connection to the council's schema, so every test ends back on public.
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from tenants.demo import COUNCILS
@@ -86,3 +88,17 @@ def sign_in(client: Client, user, council: Council) -> Client:
 def in_council():
     """Run code in a council's schema: ``with in_council(oxfordshire): ...``."""
     return lambda council: schema_context(council.schema_name)
+
+
+@pytest.fixture
+def assert_queries():
+    """``with assert_queries(n): ...``: exactly n queries, not counting django-tenants' SET search_path,
+    which it issues before each query on the schema (TENANT_LIMIT_SET_CALLS stays off: STACK.md)."""
+    @contextmanager
+    def check(expected: int):
+        with CaptureQueriesContext(connection) as captured:
+            yield captured
+        real = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SET search_path")]
+        assert len(real) == expected, f"{len(real)} queries, expected {expected}:\n" + "\n".join(real)
+
+    return check

@@ -1,0 +1,123 @@
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django_tenants.utils import schema_context, schema_exists
+
+from core.models import Membership
+from core.roles import Role
+from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription
+from tenants.demo import COUNCILS
+from tenants.models import Council, Domain
+from tenants.services import council_create, demo_council_seed
+from tests.conftest import host_client
+
+
+# Schema creation is transactional in PostgreSQL: a council created in a test goes with its rollback.
+
+
+def test_create_council_makes_a_migrated_schema_with_configuration(db):
+    result = council_create(
+        name="Testshire County Council",
+        short_name="Testshire",
+        schema_name="testshire",
+        domains=["testshire.localhost", "ehc.testshire.localhost"],
+    )
+    assert result.created
+    assert schema_exists("testshire")
+    assert list(result.council.domains.order_by("-is_primary", "domain").values_list("domain", "is_primary")) == [
+        ("testshire.localhost", True),
+        ("ehc.testshire.localhost", False),
+    ]
+    with schema_context("testshire"):
+        assert CouncilConfiguration.objects.get().code_length == 6
+    html = host_client("testshire").get("/", HTTP_HOST="ehc.testshire.localhost").content.decode()
+    assert "Testshire County Council" in html
+
+    again = council_create(
+        name="Testshire County Council", short_name="Testshire", schema_name="testshire", domains=["testshire.localhost"]
+    )
+    assert not again.created
+    assert again.council.pk == result.council.pk
+
+
+@pytest.mark.parametrize(
+    ("schema", "domains", "field"),
+    [
+        ("Bad Schema", ["ok.localhost"], "schema_name"),
+        ("public", ["ok.localhost"], "schema_name"),
+        ("pg_catalog", ["ok.localhost"], "schema_name"),
+        ("okshire", [], "domains"),
+        ("okshire", ["not a domain"], "domains"),
+        ("okshire", ["oxfordshire.localhost"], "domains"),  # belongs to Oxfordshire already
+    ],
+)
+def test_create_council_refuses_bad_input_and_leaves_nothing(db, schema, domains, field):
+    with pytest.raises(ValidationError) as error:
+        council_create(name="Okshire", short_name="Okshire", schema_name=schema, domains=domains)
+    assert field in error.value.message_dict
+    assert not Council.objects.filter(name="Okshire").exists()
+    assert not schema_exists("okshire")
+
+
+def test_create_council_command(db, capsys):
+    started = time.monotonic()
+    call_command(
+        "create_council", "--name", "Commandshire Council", "--schema", "commandshire", "--domain", "cmd.localhost"
+    )
+    elapsed = time.monotonic() - started
+    out = capsys.readouterr().out
+    assert "Created Commandshire Council (schema commandshire) at cmd.localhost" in out
+    assert Domain.objects.get(domain="cmd.localhost").tenant.short_name == "Commandshire Council"
+    assert elapsed < 10
+
+
+def test_create_council_command_reports_errors(db):
+    with pytest.raises(CommandError, match="schema_name"):
+        call_command("create_council", "--name", "X", "--schema", "1bad", "--domain", "x.localhost")
+
+
+def test_seed_demo_is_idempotent(db):
+    spec = next(s for s in COUNCILS if s["schema_name"] == "worcestershire")
+    council, accounts = demo_council_seed(spec=spec, password="demo-password-2026")
+    council_again, accounts_again = demo_council_seed(spec=spec, password="demo-password-2026")
+    assert council == council_again
+    assert accounts == accounts_again
+    with schema_context("worcestershire"):
+        assert Membership.objects.filter(role=Role.COUNCIL_ADMIN).count() == 1
+        assert MessageType.objects.count() == len(spec["message_types"])
+        assert StageDescription.objects.count() == 6
+
+
+def test_reference_councils_differ_as_their_guides_show(db):
+    def config(schema):
+        with schema_context(schema):
+            return CouncilConfiguration.objects.get()
+
+    oxon, worcs, herts, nel = (config(s) for s in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs"))
+    assert oxon.request_form_variants == ["parent", "early_years", "primary", "secondary"]
+    assert (oxon.parents_can_start_messages, oxon.parents_can_reply, oxon.code_length) == (True, True, 6)
+    assert worcs.registration == "invitation"
+    assert (worcs.password_min_length, worcs.password_require_upper, worcs.password_require_digit) == (15, True, True)
+    assert worcs.password_history == 8
+    assert (herts.code_length, herts.parents_can_start_messages, herts.parents_can_reply) == (8, False, False)
+    assert herts.parent_forms == ["parental_supporting_documents"]
+    assert set(nel.sms_code_roles) == {Role.HEALTH_PROFESSIONAL, Role.HEALTH_TEAM_MANAGER}
+    with schema_context("nelincs"):
+        assert set(Membership.objects.values_list("role", flat=True)) >= {
+            Role.HEALTH_TEAM_MANAGER,
+            Role.HEALTH_PROFESSIONAL,
+        }
+
+
+def test_seed_demo_refuses_in_production(db, settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="never created in production"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_needs_a_password(db, settings):
+    settings.DEMO_PASSWORD = ""
+    with pytest.raises(CommandError, match="DEMO_PASSWORD"):
+        call_command("seed_demo")
