@@ -23,8 +23,10 @@ STORAGES = {
         "OPTIONS": {"location": str(VAR_DIR / "media-test")},
     },
 }
-# Tasks run eagerly unless a test points Celery at the real Redis (tests/test_celery.py).
-CELERY_BROKER_URL = ""
+# Tasks run eagerly unless a test turns that off to use the real Redis (tests/test_celery.py). The broker
+# is named even so: Celery's default would be amqp://localhost, which some machines happen to answer.
+CELERY_BROKER_URL = env("TEST_REDIS_URL", default="memory://")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = True
 
 if not env("DATABASE_URL", default=""):
