@@ -3,7 +3,7 @@
 from config.embedded_pg import database_settings
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import BASE_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="development-only-not-secret")
@@ -15,4 +15,4 @@ WHITENOISE_AUTOREFRESH = True
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-2026")
 
 if not env("DATABASE_URL", default=""):
-    DATABASES = {"default": database_settings(VAR_DIR / "pg")}
+    DATABASES = {"default": database_settings(BASE_DIR / env("EMBEDDED_PG_DIR", default="var/pg"))}

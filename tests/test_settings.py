@@ -1,0 +1,78 @@
+"""Settings come from the environment: production refuses to start without its secrets, development
+has safe defaults, Sentry starts only where SENTRY_DSN is set, Celery is eager with no broker."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "ehc.example.gov.uk",
+    "DATABASE_URL": "postgres://app@db.invalid:5432/ehc",
+}
+
+
+def django_eval(settings_module: str, expression: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "SENTRY_DSN", "REDIS_URL"}}
+    code = f"import django; django.setup(); from django.conf import settings; print(repr(({expression})))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": settings_module, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
+def test_production_fails_loudly_without_each_secret(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = django_eval("config.settings.production", "settings.DEBUG", env)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_starts_with_its_settings_and_is_locked_down():
+    result = django_eval(
+        "config.settings.production",
+        "settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_DOMAIN, settings.IS_PRODUCTION",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(False, True, None, True)"
+
+
+def test_sentry_starts_only_when_a_dsn_is_set():
+    expression = "__import__('sentry_sdk').get_client().is_active()"
+    without = django_eval("config.settings.production", expression, PRODUCTION_ENV)
+    with_dsn = django_eval(
+        "config.settings.production", expression, {**PRODUCTION_ENV, "SENTRY_DSN": "https://key@sentry.invalid/1"}
+    )
+    assert without.stdout.strip() == "False", without.stderr
+    assert with_dsn.stdout.strip() == "True", with_dsn.stderr
+
+
+def test_development_defaults_are_safe_and_celery_is_eager_without_a_broker():
+    result = django_eval(
+        "config.settings.local",
+        "settings.DEBUG, settings.CELERY_TASK_ALWAYS_EAGER, settings.EMAIL_BACKEND.rsplit('.', 1)[-1], "
+        "settings.SECRET_KEY.startswith('development-only')",
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(True, True, 'EmailBackend', True)"
+
+
+def test_a_broker_turns_eager_mode_off():
+    result = django_eval(
+        "config.settings.local",
+        "settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL",
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused", "REDIS_URL": "redis://127.0.0.1:6379/3"},
+    )
+    assert result.stdout.strip() == "(False, 'redis://127.0.0.1:6379/3')", result.stderr
