@@ -94,6 +94,7 @@ def in_council():
 def assert_queries():
     """``with assert_queries(n): ...``: exactly n queries, not counting django-tenants' SET search_path,
     which it issues before each query on the schema (TENANT_LIMIT_SET_CALLS stays off: STACK.md)."""
+
     @contextmanager
     def check(expected: int):
         with CaptureQueriesContext(connection) as captured:

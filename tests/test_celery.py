@@ -6,6 +6,8 @@ import os
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
 from django_tenants.utils import schema_context
 
 from config.celery import app
@@ -27,9 +29,17 @@ def redis_app():
     app.conf.task_always_eager = False
     client = redis.Redis.from_url(url)
     client.delete("celery")
+    # The worker runs in a thread of this process: close its database connection after each task, or
+    # the test database cannot be dropped at the end of the session.
+    task_postrun.connect(close_worker_connections)
     yield app, client
+    task_postrun.disconnect(close_worker_connections)
     client.delete("celery")
     app.conf.task_always_eager = True
+
+
+def close_worker_connections(**kwargs):
+    connections.close_all()
 
 
 def test_task_is_queued_in_redis_and_runs_in_the_senders_schema(db, oxfordshire, worcestershire, redis_app):

@@ -37,11 +37,20 @@ def test_make_run_serves_the_demo_councils_from_embedded_postgres():
     subprocess.run([".venv/bin/python", "scripts/embedded_pg.py", "stop", PGDIR], cwd=ROOT, check=False)
     shutil.rmtree(ROOT / PGDIR, ignore_errors=True)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+    }
     env.update(EMBEDDED_PG_DIR=PGDIR, PORT=str(port))
     log = (ROOT / "var" / "make-run-smoke.log").open("w")
     server = subprocess.Popen(
-        ["make", "run", f"PORT={port}"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        ["make", "run", f"PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 240

@@ -17,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def django_eval(settings_module: str, expression: str, env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "SENTRY_DSN", "REDIS_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "SENTRY_DSN", "REDIS_URL"}
+    }
     code = f"import django; django.setup(); from django.conf import settings; print(repr(({expression})))"
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -41,7 +45,8 @@ def test_production_fails_loudly_without_each_secret(missing):
 def test_production_starts_with_its_settings_and_is_locked_down():
     result = django_eval(
         "config.settings.production",
-        "settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_DOMAIN, settings.IS_PRODUCTION",
+        "settings.DEBUG, settings.SESSION_COOKIE_SECURE, "
+        "settings.SESSION_COOKIE_DOMAIN, settings.IS_PRODUCTION",
         PRODUCTION_ENV,
     )
     assert result.returncode == 0, result.stderr
@@ -52,7 +57,9 @@ def test_sentry_starts_only_when_a_dsn_is_set():
     expression = "__import__('sentry_sdk').get_client().is_active()"
     without = django_eval("config.settings.production", expression, PRODUCTION_ENV)
     with_dsn = django_eval(
-        "config.settings.production", expression, {**PRODUCTION_ENV, "SENTRY_DSN": "https://key@sentry.invalid/1"}
+        "config.settings.production",
+        expression,
+        {**PRODUCTION_ENV, "SENTRY_DSN": "https://key@sentry.invalid/1"},
     )
     assert without.stdout.strip() == "False", without.stderr
     assert with_dsn.stdout.strip() == "True", with_dsn.stderr
@@ -73,6 +80,9 @@ def test_a_broker_turns_eager_mode_off():
     result = django_eval(
         "config.settings.local",
         "settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL",
-        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused", "REDIS_URL": "redis://127.0.0.1:6379/3"},
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+        },
     )
     assert result.stdout.strip() == "(False, 'redis://127.0.0.1:6379/3')", result.stderr

@@ -52,7 +52,7 @@ def test_no_crown_and_no_gds_transport(db):
 def test_footer_pages_are_real_pages(db, schema, path):
     response = host_client(schema).get(path)
     assert response.status_code == 200
-    assert f"<h1 class=\"govuk-heading-l\">{FOOTER_PAGES[path]}" in response.content.decode()
+    assert f'<h1 class="govuk-heading-l">{FOOTER_PAGES[path]}' in response.content.decode()
 
 
 def test_contact_page_lists_the_councils_teams(db):
@@ -153,7 +153,8 @@ def test_contact_page_query_count_does_not_grow_with_teams(oxfordshire, assert_q
     with schema_context(oxfordshire.schema_name):
         config = CouncilConfiguration.objects.get()
         SupportTeam.objects.bulk_create(
-            SupportTeam(configuration=config, name=f"Team {n}", email=f"team{n}@oxon.example") for n in range(20)
+            SupportTeam(configuration=config, name=f"Team {n}", email=f"team{n}@oxon.example")
+            for n in range(20)
         )
     with assert_queries(3):
         html = client.get("/contact").content.decode()

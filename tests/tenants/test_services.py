@@ -13,7 +13,6 @@ from tenants.models import Council, Domain
 from tenants.services import council_create, demo_council_seed
 from tests.conftest import host_client
 
-
 # Schema creation is transactional in PostgreSQL: a council created in a test goes with its rollback.
 
 
@@ -26,7 +25,9 @@ def test_create_council_makes_a_migrated_schema_with_configuration(db):
     )
     assert result.created
     assert schema_exists("testshire")
-    assert list(result.council.domains.order_by("-is_primary", "domain").values_list("domain", "is_primary")) == [
+    assert list(
+        result.council.domains.order_by("-is_primary", "domain").values_list("domain", "is_primary")
+    ) == [
         ("testshire.localhost", True),
         ("ehc.testshire.localhost", False),
     ]
@@ -36,7 +37,10 @@ def test_create_council_makes_a_migrated_schema_with_configuration(db):
     assert "Testshire County Council" in html
 
     again = council_create(
-        name="Testshire County Council", short_name="Testshire", schema_name="testshire", domains=["testshire.localhost"]
+        name="Testshire County Council",
+        short_name="Testshire",
+        schema_name="testshire",
+        domains=["testshire.localhost"],
     )
     assert not again.created
     assert again.council.pk == result.council.pk
@@ -64,7 +68,13 @@ def test_create_council_refuses_bad_input_and_leaves_nothing(db, schema, domains
 def test_create_council_command(db, capsys):
     started = time.monotonic()
     call_command(
-        "create_council", "--name", "Commandshire Council", "--schema", "commandshire", "--domain", "cmd.localhost"
+        "create_council",
+        "--name",
+        "Commandshire Council",
+        "--schema",
+        "commandshire",
+        "--domain",
+        "cmd.localhost",
     )
     elapsed = time.monotonic() - started
     out = capsys.readouterr().out
@@ -95,11 +105,17 @@ def test_reference_councils_differ_as_their_guides_show(db):
         with schema_context(schema):
             return CouncilConfiguration.objects.get()
 
-    oxon, worcs, herts, nel = (config(s) for s in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs"))
+    oxon, worcs, herts, nel = (
+        config(s) for s in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs")
+    )
     assert oxon.request_form_variants == ["parent", "early_years", "primary", "secondary"]
     assert (oxon.parents_can_start_messages, oxon.parents_can_reply, oxon.code_length) == (True, True, 6)
     assert worcs.registration == "invitation"
-    assert (worcs.password_min_length, worcs.password_require_upper, worcs.password_require_digit) == (15, True, True)
+    assert (worcs.password_min_length, worcs.password_require_upper, worcs.password_require_digit) == (
+        15,
+        True,
+        True,
+    )
     assert worcs.password_history == 8
     assert (herts.code_length, herts.parents_can_start_messages, herts.parents_can_reply) == (8, False, False)
     assert herts.parent_forms == ["parental_supporting_documents"]
