@@ -27,11 +27,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # GOV.UK Frontend comes from npm at build time and is never committed.
-build/static/.built: node_modules/.installed frontend/app.scss frontend/app.js
+build/static/.built: node_modules/.installed frontend/app.scss frontend/app.js frontend/favicon.svg
 	rm -rf build/static && mkdir -p build/static/govuk
 	cp -r node_modules/govuk-frontend/dist/govuk/assets build/static/govuk/assets
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js build/static/govuk/
-	cp frontend/app.js build/static/app.js
+	cp frontend/app.js frontend/favicon.svg build/static/
 	npx --no-install sass --pkg-importer=node --style=compressed --no-source-map frontend/app.scss build/static/app.css
 	touch $@
 

@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core.models import Membership
+from core.roles import Role
 from core.services import membership_grant
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
 from tenants.demo import DEFAULT_STAGES, logo_svg
@@ -81,6 +83,17 @@ def council_create(*, name: str, short_name: str, schema_name: str, domains: lis
                 defaults={"tenant": council, "is_primary": position == 0 and not council.domains.exists()},
             )
     return CouncilCreated(council=council, created=created)
+
+
+def council_admin_add(*, council: Council, email: str) -> Membership:
+    """Give a council its first admin: the identity (made if new, with no usable password, so the person
+    sets one through "Forgotten password?") and a council_admin membership in the council's schema."""
+    user, created = get_user_model().objects.get_or_create(email=email.strip().lower())
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    with schema_context(council.schema_name):
+        return membership_grant(user=user, role=Role.COUNCIL_ADMIN)
 
 
 def council_run(*, council: Council, func, **kwargs):

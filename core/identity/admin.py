@@ -11,3 +11,8 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fields = ["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "date_joined"]
     readonly_fields = ["date_joined"]
+
+    def has_delete_permission(self, request, obj=None):
+        # An identity's memberships, audit records and data live in every council it belongs to; deleting
+        # one is a service that visits each council (not built yet), never a cascade from the public schema.
+        return False

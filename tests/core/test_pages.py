@@ -1,6 +1,7 @@
 """Every host serves its pages: branded council pages, the platform's page, health, and plain 404s."""
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.test import RequestFactory
 from django_tenants.utils import schema_context
@@ -45,6 +46,15 @@ def test_no_crown_and_no_gds_transport(db):
     html = host_client("oxfordshire").get("/").content.decode()
     assert "govuk-header__logotype" not in html
     assert "crown" not in html.lower()
+    assert "govuk/assets/images" not in html  # GOV.UK's favicon and icons are the crown
+    assert '<link rel="icon" href="/static/favicon.svg"' in html
+
+
+def test_compiled_stylesheet_has_no_gds_transport():
+    css = (settings.BASE_DIR / "build" / "static" / "app.css").read_text()
+    assert "GDS Transport" not in css
+    assert "@font-face" not in css
+    assert "system-ui" in css
 
 
 @pytest.mark.parametrize("path", FOOTER_PAGES)

@@ -1,6 +1,7 @@
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context, schema_exists
@@ -137,3 +138,26 @@ def test_seed_demo_needs_a_password(db, settings):
     settings.DEMO_PASSWORD = ""
     with pytest.raises(CommandError, match="DEMO_PASSWORD"):
         call_command("seed_demo")
+
+
+def test_create_council_command_gives_the_council_its_first_admin(db, capsys):
+    call_command(
+        "create_council",
+        "--name",
+        "Adminshire Council",
+        "--schema",
+        "adminshire",
+        "--domain",
+        "adminshire.localhost",
+        "--admin-email",
+        "First.Admin@adminshire.example",
+    )
+    assert (
+        "first.admin@adminshire.example is a council admin of Adminshire Council" in capsys.readouterr().out
+    )
+    user = get_user_model().objects.get(email="first.admin@adminshire.example")
+    assert not user.has_usable_password()
+    with schema_context("adminshire"):
+        assert Membership.objects.get(user=user).role == Role.COUNCIL_ADMIN
+    with schema_context("oxfordshire"):
+        assert not Membership.objects.filter(user=user).exists()

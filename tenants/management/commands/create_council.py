@@ -3,7 +3,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.services import council_create
+from tenants.services import council_admin_add, council_create
 
 
 class Command(BaseCommand):
@@ -20,8 +20,12 @@ class Command(BaseCommand):
             dest="domains",
             help="a host name; repeat for more (the first is the primary)",
         )
+        parser.add_argument(
+            "--admin-email",
+            help="the council's first admin (they set a password with 'Forgotten password?')",
+        )
 
-    def handle(self, *args, name, short_name, schema, domains, **options):
+    def handle(self, *args, name, short_name, schema, domains, admin_email=None, **options):
         started = time.monotonic()
         try:
             result = council_create(
@@ -31,6 +35,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
             ) from error
+        if admin_email:
+            membership = council_admin_add(council=result.council, email=admin_email)
+            self.stdout.write(f"{membership.user.email} is a council admin of {result.council.name}")
         verb = "Created" if result.created else "Already existed:"
         self.stdout.write(
             f"{verb} {result.council.name} (schema {result.council.schema_name}) "
