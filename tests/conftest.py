@@ -35,6 +35,14 @@ def seed_councils() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_councils()
+    yield
+    # Threads (the browser tests' server, Celery's test worker) and Playwright's event-loop contexts can
+    # leave a connection open, and PostgreSQL will not drop a database in use: end them first.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

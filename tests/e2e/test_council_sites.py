@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import FOOTER_LINKS, CouncilSite
 
 # django_db: the database is set up for this module; the pages are served by a live server thread.
@@ -81,3 +82,21 @@ def test_page_works_on_a_phone(visit, url, page):
     start = CouncilSite(page).start_button()
     expect(start).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("schema", ["oxfordshire", "hertfordshire"])
+def test_sign_in_and_register_links_lead_to_accessible_council_pages(visit, url, page, schema):
+    visit(url(schema))
+    page.get_by_role("link", name="Sign in").first.click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    expect(page.locator(".app-council-header__name")).to_contain_text(schema.title())
+    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+
+    visit(url(schema))
+    page.get_by_role("link", name="Register", exact=True).click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    expect(page.locator("input[type=email]")).to_be_visible()
