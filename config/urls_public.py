@@ -13,6 +13,7 @@ urlpatterns = [
     path("privacy", core_views.privacy, name="privacy"),
     path("cookies", core_views.cookies, name="cookies"),
     path("contact", core_views.contact, name="contact"),
+    path("", include("core.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", platform_admin_site.urls),
 ]

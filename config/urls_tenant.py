@@ -13,6 +13,7 @@ urlpatterns = [
     path("cookies", core_views.cookies, name="cookies"),
     path("contact", core_views.contact, name="contact"),
     path("branding/logo", core_views.council_logo, name="council-logo"),
+    path("", include("core.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", council_admin_site.urls),
 ]

@@ -2,16 +2,19 @@ from importlib import import_module
 
 from django.conf import settings
 from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
 SESSION_SCHEMA_KEY = "_council_schema"
+PLATFORM_IDLE_MINUTES = 30
 
 
 class CouncilSessionMiddleware:
-    """A signed-in session belongs to the council (schema) it was signed in on.
+    """A session belongs to the council (schema) whose site made it.
 
     Sessions live in the public schema, so without this a session cookie copied from one council's
-    host to another's would sign its holder in there too. A session bound to another schema is
-    treated as no session at all. Sits after SessionMiddleware and before AuthenticationMiddleware.
+    host to another's would carry its sign-in, or a sign-in half done, across. A session bound to
+    another schema is treated as no session at all. Signed-in sessions also end after the council's
+    idle time. Sits after SessionMiddleware and before AuthenticationMiddleware.
     """
 
     def __init__(self, get_response):
@@ -19,7 +22,21 @@ class CouncilSessionMiddleware:
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request):
+        schema = connection.schema_name
         session = request.session
-        if "_auth_user_id" in session and session.get(SESSION_SCHEMA_KEY) != connection.schema_name:
+        bound = session.get(SESSION_SCHEMA_KEY)
+        if (bound is not None and bound != schema) or (bound is None and "_auth_user_id" in session):
             request.session = self.session_store()
-        return self.get_response(request)
+        response = self.get_response(request)
+        session = request.session
+        if session.get(SESSION_SCHEMA_KEY) is None and not session.is_empty():
+            session[SESSION_SCHEMA_KEY] = schema
+        if "_auth_user_id" in session:
+            session.set_expiry(self.idle_minutes(request) * 60)
+        return response
+
+    @staticmethod
+    def idle_minutes(request) -> int:
+        if connection.schema_name == get_public_schema_name() or not hasattr(request, "council_config"):
+            return PLATFORM_IDLE_MINUTES
+        return request.council_config.session_idle_minutes

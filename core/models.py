@@ -38,3 +38,27 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Profile(models.Model):
+    """What a council holds about a person who registered on its site: their address and, for a
+    professional, their role and organisation. Kept in the council's schema (it is the controller)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_professional = models.BooleanField(
+        "Is this account being used in a professional capacity?", default=False
+    )
+    professional_role = models.CharField("Role", max_length=100, blank=True)
+    organisation = models.CharField(max_length=150, blank=True)
+    property_name = models.CharField(max_length=100, blank=True)
+    house_number = models.CharField("House no", max_length=30, blank=True)
+    street = models.CharField(max_length=150)
+    area = models.CharField(max_length=100, blank=True)
+    town = models.CharField("Town/City", max_length=100)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8)
+    mobile_phone = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user_id}"

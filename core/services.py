@@ -1,14 +1,23 @@
 """Writes that belong to the platform's core: memberships and audit records."""
 
-from django.db import models
+import logging
+
+from django.db import connection, models
+from django_tenants.utils import get_public_schema_name
 
 from core.models import AuditEvent, Membership
 from core.roles import Role
 
+logger = logging.getLogger(__name__)
+
 
 def audit_record(
     *, actor, action: str, target: models.Model | None = None, detail: dict | None = None
-) -> AuditEvent:
+) -> AuditEvent | None:
+    if connection.schema_name == get_public_schema_name():
+        # The platform's own host keeps no council audit log; operators' actions go to the log.
+        logger.info("platform audit: %s by %s", action, getattr(actor, "pk", None))
+        return None
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,

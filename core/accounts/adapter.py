@@ -1,0 +1,57 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import connection, transaction
+
+from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
+from core.models import Profile
+from core.roles import Role
+from core.services import audit_record, membership_grant
+
+REGISTRATION_SESSION_KEY = "registration_details"
+
+
+class CouncilAccountAdapter(DefaultAccountAdapter):
+    """allauth, fitted to councils: one identity, a membership per council, the council's codes."""
+
+    def is_open_for_signup(self, request) -> bool:
+        return not on_platform_host()
+
+    def get_login_stages(self) -> list[str]:
+        stages = [
+            f"{CouncilMembershipStage.__module__}.{CouncilMembershipStage.__name__}",
+            "allauth.account.stages.EmailVerificationStage",
+            f"{SignInCodeStage.__module__}.{SignInCodeStage.__name__}",
+        ]
+        # allauth's own MFA stages (authenticator apps) stay available after ours.
+        return stages + [s for s in super().get_login_stages() if s.startswith("allauth.mfa.")]
+
+    def _code_length(self) -> int:
+        if on_platform_host():
+            return 6
+        from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
+
+        return configuration_get().code_length
+
+    def generate_email_verification_code(self) -> str:
+        from core.accounts.codes import code_generate  # noqa: PLC0415
+
+        return code_generate(self._code_length())
+
+    def format_email_subject(self, subject) -> str:
+        name = "EHC Portal" if on_platform_host() else connection.tenant.name
+        return f"{name}: {subject}"
+
+    def save_user(self, request, user, form, commit=True):
+        """Step 2 of registration saves the identity with step 1's details, and in this council a
+        profile and a membership: registering on a council's site is joining it."""
+        details = request.session.get(REGISTRATION_SESSION_KEY) or {}
+        user.first_name = details.get("forename", "")
+        user.last_name = details.get("surname", "")
+        with transaction.atomic():
+            user = super().save_user(request, user, form, commit=True)
+            profile_fields = {k: v for k, v in details.items() if k not in {"forename", "surname"}}
+            Profile.objects.update_or_create(user=user, defaults=profile_fields)
+            role = Role.EDUCATION_PROFESSIONAL if details.get("is_professional") else Role.PARENT
+            membership_grant(user=user, role=role, by=user)
+            audit_record(actor=user, action="account.registered", target=user, detail={"role": role})
+        request.session.pop(REGISTRATION_SESSION_KEY, None)
+        return user

@@ -1,0 +1,85 @@
+"""Two sign-in stages of our own, run by allauth's login stage machinery after the password:
+
+1. the person must belong to this council (or choose to join it);
+2. secure login step 2: a code sent by email, or by SMS where the council says so for their role.
+"""
+
+from allauth.account.stages import LoginStage
+from allauth.core.internal.httpkit import headed_redirect_response
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+from core.accounts import codes
+from core.models import Profile
+from core.notifications import email_send, sms_send
+from core.selectors import membership_roles
+
+
+def on_platform_host() -> bool:
+    return connection.schema_name == get_public_schema_name()
+
+
+class CouncilMembershipStage(LoginStage):
+    key = "council_membership"
+    urlname = "account_join_council"
+
+    def handle(self):
+        user = self.login.user
+        if on_platform_host():
+            # Only the platform's operators sign in on the bare host.
+            return (None, True) if user.is_staff else (headed_redirect_response("account_login"), False)
+        if membership_roles(user=user):
+            return None, True
+        return headed_redirect_response(self.urlname), True
+
+
+def code_channel(*, user, config) -> tuple[str, str]:
+    """('sms', number) or ('email', address) for this person in this council."""
+    roles = membership_roles(user=user)
+    wants_sms = config.code_channel == "sms" or bool(roles & set(config.sms_code_roles))
+    if wants_sms:
+        profile = Profile.objects.filter(user=user).only("mobile_phone").first()
+        if profile and profile.mobile_phone:
+            return "sms", profile.mobile_phone
+    return "email", user.email
+
+
+class SignInCodeStage(LoginStage):
+    key = "sign_in_code"
+    urlname = "account_sign_in_code"
+
+    def handle(self):
+        if self.login.signup:
+            return None, True  # they have just proved their email address with a code
+        if not self.state.get("digest"):
+            self.send_code()
+        return headed_redirect_response(self.urlname), True
+
+    def send_code(self) -> str:
+        """Issue a new code for this sign-in and send it; returns the channel used."""
+        user = self.login.user
+        if on_platform_host():
+            length, channel, address, council_name = 6, "email", user.email, "EHC Portal"
+        else:
+            from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
+
+            config = configuration_get()
+            length, council_name = config.code_length, connection.tenant.name
+            channel, address = code_channel(user=user, config=config)
+        code = codes.code_issue(state=self.state, length=length)
+        self.state["channel"] = channel
+        if channel == "sms":
+            sms_send(
+                to=address, body=f"{council_name}: your sign-in code is {code}. It expires in 10 minutes."
+            )
+        else:
+            email_send(
+                to=address,
+                subject=f"{council_name}: your sign-in code",
+                body=(
+                    f"Your sign-in code for {council_name}'s EHC Portal is:\n\n{code}\n\n"
+                    "It expires in 10 minutes and works once.\n\n"
+                    "If you did not try to sign in, change your password: someone else may know it."
+                ),
+            )
+        return channel

@@ -1,0 +1,155 @@
+from allauth.account.internal.decorators import login_stage_required
+from allauth.account.internal.stagekit import stash_login
+from allauth.account.views import SignupView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from core.accounts import codes
+from core.accounts.adapter import REGISTRATION_SESSION_KEY
+from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateAccountForm
+from core.accounts.passwords import current_policy
+from core.accounts.stages import CouncilMembershipStage, SignInCodeStage
+from core.models import Profile
+from core.roles import Role
+from core.services import audit_record, membership_grant
+
+
+@require_http_methods(["GET", "POST"])
+def register_details(request):
+    """Register a new account - step 1."""
+    if request.user.is_authenticated:
+        return redirect("my_account")
+    initial = request.session.get(REGISTRATION_SESSION_KEY)
+    form = RegistrationDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        request.session[REGISTRATION_SESSION_KEY] = {
+            **{k: v for k, v in form.cleaned_data.items()},
+        }
+        return redirect("account_signup")
+    return render(request, "core/accounts/register_details.html", {"form": form})
+
+
+class RegisterAccountView(SignupView):
+    """Register a new account - step 2 (allauth's sign-up, after step 1's details)."""
+
+    template_name = "core/accounts/register_account.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated and not request.session.get(REGISTRATION_SESSION_KEY):
+            return redirect("register_details")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_rules": current_policy().rules()}
+
+
+@login_required
+def registration_completed(request):
+    return render(request, "core/accounts/registration_completed.html")
+
+
+@login_stage_required(stage=SignInCodeStage.key, redirect_urlname="account_login")
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request):
+    """Secure login - step 2."""
+    stage = request._login_stage
+    user = stage.login.user
+    form = SignInCodeForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "finish")
+        if action == "cancel":
+            return stage.abort()
+        if action == "resend":
+            if stage.state.get("sent_count", 0) >= codes.MAX_CODES_PER_SIGN_IN:
+                messages.error(request, "You have asked for too many codes. Sign in again to get a new one.")
+            else:
+                channel = stage.send_code()
+                stash_login(request, stage.login)
+                audit_record(
+                    actor=user, action="signin.code_resent", target=user, detail={"channel": channel}
+                )
+                messages.success(request, "We have sent you a new code.")
+            return redirect("account_sign_in_code")
+        form = SignInCodeForm(request.POST)
+        if form.is_valid():
+            outcome = codes.code_check(state=stage.state, entered=form.cleaned_data["code"], user_id=user.pk)
+            stash_login(request, stage.login)
+            if outcome.ok:
+                return stage.exit()
+            audit_record(
+                actor=user,
+                action="signin.locked" if codes.account_locked(user.pk) else "signin.code_failed",
+                target=user,
+                detail={"tries": stage.state.get("tries", 0)},
+            )
+            form.add_error("code", outcome.error)
+    return render(
+        request,
+        "core/accounts/sign_in_code.html",
+        {"form": form, "channel": stage.state.get("channel", "email")},
+    )
+
+
+@login_stage_required(stage=CouncilMembershipStage.key, redirect_urlname="account_login")
+@require_http_methods(["GET", "POST"])
+def join_council(request):
+    """Someone with an EHC Portal identity signs in here for the first time: offer to join."""
+    stage = request._login_stage
+    error = ""
+    if request.method == "POST":
+        answer = request.POST.get("join")
+        if answer == "yes":
+            with transaction.atomic():
+                membership_grant(user=stage.login.user, role=Role.PARENT, by=stage.login.user)
+            return stage.exit()
+        if answer == "no":
+            return stage.abort()
+        error = "Select yes if you want to use your account with this council"
+    return render(request, "core/accounts/join_council.html", {"error": error})
+
+
+def signed_out(request):
+    return render(request, "core/accounts/signed_out.html")
+
+
+@login_required
+def my_account(request):
+    profile = Profile.objects.filter(user=request.user).first()
+    return render(request, "core/accounts/my_account.html", {"profile": profile})
+
+
+@login_required
+def recover_form(request):
+    return render(request, "core/accounts/recover_form.html")
+
+
+@login_required
+def submitted_forms(request):
+    return render(request, "core/accounts/submitted_forms.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_account(request):
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    initial = {"forename": request.user.first_name, "surname": request.user.last_name}
+    form = UpdateAccountForm(request.POST or None, instance=profile, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            request.user.first_name = form.cleaned_data["forename"]
+            request.user.last_name = form.cleaned_data["surname"]
+            request.user.save(update_fields=["first_name", "last_name"])
+            form.save()
+            audit_record(
+                actor=request.user,
+                action="account.updated",
+                target=request.user,
+                detail={"fields": form.changed_data},
+            )
+        messages.success(request, "Your details have been updated.")
+        return redirect(reverse("my_account"))
+    return render(request, "core/accounts/update_account.html", {"form": form})
