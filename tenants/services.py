@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from core.models import Membership
+from core.models import Membership, Profile
 from core.roles import Role
 from core.services import membership_grant
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
@@ -141,6 +141,9 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         membership_grant(user=user, role=role)
+        mobile = spec.get("mobiles", {}).get(local_part)
+        if mobile:
+            Profile.objects.update_or_create(user=user, defaults={"mobile_phone": mobile, **spec["office"]})
         accounts.append((email, role.label))
     return accounts
 

@@ -45,6 +45,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _mail_to_files(django_test_environment):
+    """Django's test set-up swaps email to memory; tests read what was sent from var/mail-test instead,
+    as the notification layer writes it in development."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
 @pytest.fixture(autouse=True)
 def _back_to_public():
     yield

@@ -37,7 +37,7 @@ def test_council_home_is_branded(db, schema, name, colour):
     assert 'src="/branding/logo?v=' in html
     assert "Education, Health and Care Needs Assessment" in html
     assert 'href="/accounts/login/"' in html
-    assert 'href="/accounts/signup/"' in html
+    assert 'href="/accounts/register/"' in html
     for path, label in FOOTER_PAGES.items():
         assert f'href="{path}">{label}' in html
 

@@ -1,0 +1,199 @@
+"""Secure login: password, then a code from the council's channel; membership per council."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django_tenants.utils import schema_context
+
+from core.models import AuditEvent, Membership
+from core.roles import Role
+from tests.conftest import host_client
+from tests.factories import MembershipFactory, UserFactory
+from tests.mail import emails_to, last_code, texts_to
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+
+
+def sign_in_step_1(client, email, password=PASSWORD):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+@pytest.fixture
+def oxon_parent(oxfordshire):
+    user = UserFactory(email="oxon.parent@example.com")
+    with schema_context(oxfordshire.schema_name):
+        MembershipFactory(user=user, role=Role.PARENT)
+    return user
+
+
+def test_sign_in_needs_the_emailed_code(oxfordshire, oxon_parent):
+    client = host_client("oxfordshire")
+    response = sign_in_step_1(client, oxon_parent.email)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/code/"
+    assert client.get("/account/").status_code == 302  # not signed in yet
+
+    mail = emails_to(oxon_parent.email)
+    assert "Oxfordshire County Council: your sign-in code" in mail[-1]
+    code = last_code(mail)
+    assert len(code) == 6
+
+    finished = client.post("/accounts/code/", {"action": "finish", "code": code})
+    assert finished.status_code == 302
+    assert client.get("/account/").status_code == 200
+    with schema_context(oxfordshire.schema_name):
+        assert AuditEvent.objects.filter(action="signin.succeeded", actor=oxon_parent).exists()
+
+
+def test_hertfordshire_codes_have_eight_digits(db):
+    user = UserFactory(email="herts.parent@example.com")
+    with schema_context("hertfordshire"):
+        MembershipFactory(user=user, role=Role.PARENT)
+    client = host_client("hertfordshire")
+    sign_in_step_1(client, user.email)
+    assert len(last_code(emails_to(user.email))) == 8
+
+
+def test_wrong_code_is_a_clear_error_and_audited(oxfordshire, oxon_parent):
+    client = host_client("oxfordshire")
+    sign_in_step_1(client, oxon_parent.email)
+    code = last_code(emails_to(oxon_parent.email))
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post("/accounts/code/", {"action": "finish", "code": wrong})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "The code is not correct. You have 4 more tries." in html
+    assert f'value="{wrong}"' in html  # what was typed is kept
+    with schema_context(oxfordshire.schema_name):
+        assert AuditEvent.objects.filter(action="signin.code_failed", actor=oxon_parent).exists()
+
+
+def test_send_me_a_new_code_replaces_the_old_one(oxon_parent):
+    client = host_client("oxfordshire")
+    sign_in_step_1(client, oxon_parent.email)
+    first = last_code(emails_to(oxon_parent.email))
+    client.post("/accounts/code/", {"action": "resend"})
+    mail = emails_to(oxon_parent.email)
+    second = last_code(mail)
+    if first != second:
+        old = client.post("/accounts/code/", {"action": "finish", "code": first})
+        assert "The code is not correct" in old.content.decode()
+    assert client.post("/accounts/code/", {"action": "finish", "code": second}).status_code == 302
+    assert client.get("/account/").status_code == 200
+
+
+def test_cancel_abandons_the_sign_in(oxon_parent):
+    client = host_client("oxfordshire")
+    sign_in_step_1(client, oxon_parent.email)
+    response = client.post("/accounts/code/", {"action": "cancel"})
+    assert response["Location"] == "/accounts/login/"
+    assert client.get("/accounts/code/")["Location"] == "/accounts/login/"
+
+
+def test_wrong_password_and_unknown_email_look_the_same(oxon_parent):
+    client = host_client("oxfordshire")
+    wrong = sign_in_step_1(client, oxon_parent.email, "not the password at all").content.decode()
+    unknown = sign_in_step_1(client, "nobody-here@example.com", "not the password at all").content.decode()
+    assert "There is a problem" in wrong
+    error = "The email address and/or password you specified are not correct."
+    assert error in wrong
+    assert error in unknown
+    assert emails_to("nobody-here@example.com") == []
+
+
+def test_health_professional_gets_the_code_by_text_message(db):
+    client = host_client("nelincs")
+    response = sign_in_step_1(client, "therapist@nelincs.example", "demo-password-2026")
+    assert response["Location"] == "/accounts/code/"
+    assert "text message" in client.get("/accounts/code/").content.decode()
+    text = texts_to("07700 900002")
+    assert "North East Lincolnshire Council: your sign-in code is" in text[-1]
+    assert client.post("/accounts/code/", {"action": "finish", "code": last_code(text)}).status_code == 302
+    assert client.get("/account/").status_code == 200
+
+
+def test_one_identity_signs_in_to_two_councils(db):
+    user = UserFactory(email="slt@nhs.example")
+    for schema in ("oxfordshire", "nelincs"):
+        with schema_context(schema):
+            MembershipFactory(user=user, role=Role.HEALTH_PROFESSIONAL)
+    for schema in ("oxfordshire", "nelincs"):
+        client = host_client(schema)
+        sign_in_step_1(client, user.email)
+        client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(user.email))})
+        assert client.get("/account/").status_code == 200
+
+
+def test_someone_from_another_council_is_offered_to_join(oxon_parent, worcestershire):
+    client = host_client("worcestershire")
+    response = sign_in_step_1(client, oxon_parent.email)
+    assert response["Location"] == "/accounts/join/"
+    page = client.get("/accounts/join/").content.decode()
+    assert "Do you want to use your account with Worcestershire Children First?" in page
+    assert "Oxfordshire" not in page
+    assert emails_to(oxon_parent.email)[-1:] == emails_to(oxon_parent.email)[-1:]  # no code sent yet
+
+    no_answer = client.post("/accounts/join/", {})
+    assert "Select yes if you want to use your account with this council" in no_answer.content.decode()
+
+    joined = client.post("/accounts/join/", {"join": "yes"})
+    assert joined["Location"] == "/accounts/code/"
+    with schema_context(worcestershire.schema_name):
+        assert Membership.objects.get(user=oxon_parent).role == Role.PARENT
+    client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
+    assert client.get("/account/").status_code == 200
+
+
+def test_declining_to_join_signs_nobody_in(oxon_parent, worcestershire):
+    client = host_client("worcestershire")
+    sign_in_step_1(client, oxon_parent.email)
+    assert client.post("/accounts/join/", {"join": "no"})["Location"] == "/accounts/login/"
+    with schema_context(worcestershire.schema_name):
+        assert not Membership.objects.filter(user=oxon_parent).exists()
+
+
+def test_only_operators_sign_in_on_the_platform_host(oxon_parent):
+    client = host_client("public")
+    response = sign_in_step_1(client, oxon_parent.email)
+    assert response["Location"] == "/accounts/login/"
+    assert client.get("/admin/").status_code == 302
+
+
+def test_session_ends_after_the_councils_idle_time(oxfordshire, oxon_parent):
+    client = host_client("oxfordshire")
+    sign_in_step_1(client, oxon_parent.email)
+    client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
+    response = client.get("/account/")
+    assert response.wsgi_request.session.get_expiry_age() == 30 * 60
+
+
+def test_sign_in_failures_are_rate_limited_with_a_clear_message(oxon_parent):
+    client = host_client("oxfordshire")
+    for _ in range(5):
+        sign_in_step_1(client, oxon_parent.email, "wrong password")
+    html = sign_in_step_1(client, oxon_parent.email).content.decode()
+    assert "Too many failed login attempts. Try again later." in html
+    with schema_context("oxfordshire"):
+        assert AuditEvent.objects.filter(action="signin.failed").count() >= 5
+
+
+def test_audit_log_never_holds_the_code_or_password(oxfordshire, oxon_parent):
+    client = host_client("oxfordshire")
+    sign_in_step_1(client, oxon_parent.email, "a wrong password")
+    sign_in_step_1(client, oxon_parent.email)
+    code = last_code(emails_to(oxon_parent.email))
+    client.post("/accounts/code/", {"action": "finish", "code": "999999" if code != "999999" else "888888"})
+    with schema_context(oxfordshire.schema_name):
+        logged = str(list(AuditEvent.objects.values_list("detail", flat=True)))
+    assert code not in logged
+    assert "a wrong password" not in logged
+
+
+def test_get_user_model_is_the_public_identity():
+    assert get_user_model()._meta.db_table == "identity_user"
