@@ -18,9 +18,6 @@ def normalise_postcode(value: str) -> str:
 
 
 class PostcodeField(forms.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(max_length=10, **kwargs)
-
     def clean(self, value):
         value = super().clean(value)
         if not value:

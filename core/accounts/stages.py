@@ -25,6 +25,8 @@ class CouncilMembershipStage(LoginStage):
 
     def handle(self):
         user = self.login.user
+        if user is None:
+            return None, True  # allauth's sign-up for an address already registered: it reveals nothing
         if on_platform_host():
             # Only the platform's operators sign in on the bare host.
             return (None, True) if user.is_staff else (headed_redirect_response("account_login"), False)
@@ -49,7 +51,7 @@ class SignInCodeStage(LoginStage):
     urlname = "account_sign_in_code"
 
     def handle(self):
-        if self.login.signup:
+        if self.login.signup or self.login.user is None:
             return None, True  # they have just proved their email address with a code
         if not self.state.get("digest"):
             self.send_code()

@@ -44,3 +44,43 @@ class CouncilSite:
 
     def heading(self):
         return self.page.get_by_role("heading", level=1)
+
+
+@dataclass
+class Accounts:
+    """The sign-in and registration journeys, as a person clicks through them."""
+
+    page: Page
+
+    def _submit(self, name: str) -> None:
+        self.page.get_by_role("button", name=name, exact=True).click()
+        self.page.wait_for_load_state()
+        assert_accessible(self.page)
+
+    def sign_in(self, email: str, password: str) -> None:
+        expect(self.page.get_by_text("Secure login - step 1")).to_be_visible()
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Password", exact=True).fill(password)
+        self._submit("Submit")
+
+    def enter_code(self, code: str) -> None:
+        expect(self.page.get_by_text("Secure login - step 2")).to_be_visible()
+        self.page.get_by_label("Code").fill(code)
+        self._submit("Finish")
+
+    def new_code(self) -> None:
+        self._submit("Please send me a new code")
+
+    def register_step_1(self, **fields) -> None:
+        for label, value in fields.items():
+            self.page.get_by_label(label, exact=True).fill(value)
+        self._submit("Next")
+
+    def register_step_2(self, email: str, password: str, confirm: str | None = None) -> None:
+        self.page.get_by_label("Email address").fill(email)
+        self.page.get_by_label("Password", exact=True).fill(password)
+        self.page.get_by_label("Confirm password").fill(password if confirm is None else confirm)
+        self._submit("Next")
+
+    def error_summary(self):
+        return self.page.locator(".govuk-error-summary")
