@@ -106,6 +106,7 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per identity; a new one replaces it once verified
 ACCOUNT_ADAPTER = "core.accounts.adapter.CouncilAccountAdapter"
 ACCOUNT_FORMS = {"signup": "core.accounts.forms.SignupForm"}
 ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser or the council's idle time
