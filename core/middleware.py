@@ -1,10 +1,13 @@
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import connection
+from django.shortcuts import redirect
 from django_tenants.utils import get_public_schema_name
 
 SESSION_SCHEMA_KEY = "_council_schema"
+PASSWORD_CHANGE_SESSION_KEY = "password_change_required"  # noqa: S105 (a session key, not a password)
 PLATFORM_IDLE_MINUTES = 30
 
 
@@ -40,3 +43,29 @@ class CouncilSessionMiddleware:
         if connection.schema_name == get_public_schema_name() or not hasattr(request, "council_config"):
             return PLATFORM_IDLE_MINUTES
         return request.council_config.session_idle_minutes
+
+
+class PasswordPolicyMiddleware:
+    """After signing in with a password that a council's rules now refuse, the person changes it
+    before doing anything else (ARCHITECTURE.md 2: the strictest policy of their councils)."""
+
+    ALLOWED_PREFIXES = (
+        "/accounts/password/change/",
+        "/accounts/logout/",
+        "/accounts/signed-out/",
+        "/static/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        required = request.session.get(PASSWORD_CHANGE_SESSION_KEY)
+        if required and request.user.is_authenticated and not request.path.startswith(self.ALLOWED_PREFIXES):
+            messages.warning(
+                request,
+                "This council's password rules are stricter than your password meets. Choose a new password: "
+                + "; ".join(required),
+            )
+            return redirect("account_change_password")
+        return self.get_response(request)

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection
 from django.dispatch import receiver
 
-from core.middleware import SESSION_SCHEMA_KEY
+from core.middleware import PASSWORD_CHANGE_SESSION_KEY, SESSION_SCHEMA_KEY
 from core.services import audit_record
 
 
@@ -37,6 +37,8 @@ def audit_sign_in_failure(sender, credentials, request=None, **kwargs):
 @receiver(password_reset)
 def audit_password(sender, request, user, **kwargs):
     audit_record(actor=user, action="account.password_changed", target=user)
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
 
 
 @receiver(email_changed)
@@ -45,10 +47,12 @@ def audit_email_change(sender, request, user, from_email_address, to_email_addre
         actor=user,
         action="account.email_changed",
         target=user,
-        detail={"from": from_email_address.email, "to": to_email_address.email},
+        detail={"from": getattr(from_email_address, "email", ""), "to": to_email_address.email},
     )
 
 
 @receiver(email_confirmed)
 def audit_email_confirmed(sender, request, email_address, **kwargs):
-    audit_record(actor=email_address.user, action="account.email_verified", target=email_address.user)
+    user = email_address.user if email_address.user_id else getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        audit_record(actor=user, action="account.email_verified", target=user)

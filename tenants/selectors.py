@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.models import Council, Domain
 
@@ -13,3 +13,32 @@ def councils_listed() -> list[Council]:
         .prefetch_related(primary)
         .order_by("name")
     )
+
+
+def council_schemas_of(*, user) -> list[str]:
+    """The schemas of the active councils this person belongs to (one query per council: a person
+    belongs to few, and the platform has tens of councils, not thousands)."""
+    from core.models import Membership  # noqa: PLC0415 (tenant app model, imported when needed)
+
+    schemas = []
+    for schema in (
+        Council.objects.filter(is_active=True)
+        .exclude(schema_name=get_public_schema_name())
+        .values_list("schema_name", flat=True)
+    ):
+        with schema_context(schema):
+            if Membership.objects.filter(user_id=user.pk, is_active=True).exists():
+                schemas.append(schema)
+    return schemas
+
+
+def password_policies_of(*, user) -> list:
+    """The password policy of every council this person belongs to."""
+    from core.accounts.passwords import policy_from_configuration  # noqa: PLC0415
+    from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
+
+    policies = []
+    for schema in council_schemas_of(user=user):
+        with schema_context(schema):
+            policies.append(policy_from_configuration(configuration_get()))
+    return policies

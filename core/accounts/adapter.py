@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import connection, transaction
 
+from core.accounts.passwords import current_policy, policy_errors
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
+from core.middleware import PASSWORD_CHANGE_SESSION_KEY
 from core.models import Profile
 from core.roles import Role
 from core.services import audit_record, membership_grant
@@ -11,6 +13,19 @@ REGISTRATION_SESSION_KEY = "registration_details"
 
 class CouncilAccountAdapter(DefaultAccountAdapter):
     """allauth, fitted to councils: one identity, a membership per council, the council's codes."""
+
+    def authenticate(self, request, **credentials):
+        """As allauth does; and if the password is right but no longer meets the rules of every council
+        this person belongs to (a council joined later may be stricter), ask for a new one after sign-in."""
+        user = super().authenticate(request, **credentials)
+        password = credentials.get("password")
+        if user is not None and password:
+            broken = policy_errors(password, current_policy(user))
+            if broken:
+                request.session[PASSWORD_CHANGE_SESSION_KEY] = [e.messages[0] for e in broken]
+            else:
+                request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
+        return user
 
     def is_open_for_signup(self, request) -> bool:
         return not on_platform_host()

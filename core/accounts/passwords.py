@@ -50,13 +50,34 @@ class Policy:
         return rules
 
 
-def current_policy() -> Policy:
-    """The policy of the council whose site this is; the platform default on the platform's host."""
-    if connection.schema_name == get_public_schema_name():
-        return Policy()
-    from tenants.configuration.selectors import configuration_get  # noqa: PLC0415 (app registry order)
+def strictest(policies: list[Policy]) -> Policy:
+    """One policy that satisfies them all: a person in several councils meets the strictest rules."""
+    return Policy(
+        min_length=max(p.min_length for p in policies),
+        require_letter=any(p.require_letter for p in policies),
+        require_upper=any(p.require_upper for p in policies),
+        require_digit=any(p.require_digit for p in policies),
+        restrict_characters=any(p.restrict_characters for p in policies),
+        history=max(p.history for p in policies),
+    )
 
-    config = configuration_get()
+
+def current_policy(user=None) -> Policy:
+    """The policy of the council whose site this is (the platform default on the platform's host),
+    made stricter by every other council the person belongs to."""
+    policies = [Policy()]
+    if connection.schema_name != get_public_schema_name():
+        from tenants.configuration.selectors import configuration_get  # noqa: PLC0415 (app registry order)
+
+        policies.append(policy_from_configuration(configuration_get()))
+    if user is not None and user.pk:
+        from tenants.selectors import password_policies_of  # noqa: PLC0415
+
+        policies.extend(password_policies_of(user=user))
+    return strictest(policies)
+
+
+def policy_from_configuration(config) -> Policy:
     return Policy(
         min_length=config.password_min_length,
         require_letter=config.password_require_letter,
@@ -120,7 +141,7 @@ class CouncilPasswordPolicy:
     """AUTH_PASSWORD_VALIDATORS entry that applies the current council's policy."""
 
     def validate(self, password: str, user=None) -> None:
-        errors = policy_errors(password, current_policy(), user)
+        errors = policy_errors(password, current_policy(user), user)
         if errors:
             raise ValidationError(errors)
 

@@ -42,13 +42,20 @@ def test_menu_pages_need_sign_in_and_show(parent_client, path, heading):
 def test_update_account_saves_details_and_keeps_input_on_error(parent_client, oxfordshire):
     client, user = parent_client
     bad = client.post(
-        "/account/update/", {"forename": "Robin", "surname": "Lee", "street": "", "town": "Oxford", "postcode": "OX4 1HP"}
+        "/account/update/",
+        {"forename": "Robin", "surname": "Lee", "street": "", "town": "Oxford", "postcode": "OX4 1HP"},
     ).content.decode()
     assert "Enter your street" in bad
     assert 'value="Oxford"' in bad
     client.post(
         "/account/update/",
-        {"forename": "Robyn", "surname": "Lee", "street": "Iffley Road", "town": "Oxford", "postcode": "ox4 1eu"},
+        {
+            "forename": "Robyn",
+            "surname": "Lee",
+            "street": "Iffley Road",
+            "town": "Oxford",
+            "postcode": "ox4 1eu",
+        },
     )
     user.refresh_from_db()
     assert user.first_name == "Robyn"
@@ -65,7 +72,10 @@ def test_email_change_needs_the_new_address_verified(parent_client, oxfordshire)
     assert "Confirm your new email address" in page
     user.refresh_from_db()
     assert user.email == "menu.parent@example.com"  # unchanged until verified
-    client.post("/accounts/confirm-email/", {"action": "verify", "code": last_code(emails_to("robin.new@example.com"))})
+    client.post(
+        "/accounts/confirm-email/",
+        {"action": "verify", "code": last_code(emails_to("robin.new@example.com"))},
+    )
     user.refresh_from_db()
     assert user.email == "robin.new@example.com"
     with schema_context(oxfordshire.schema_name):
@@ -76,7 +86,11 @@ def test_password_change_is_audited_and_keeps_history(parent_client, oxfordshire
     client, user = parent_client
     response = client.post(
         "/accounts/password/change/",
-        {"oldpassword": "correct horse battery staple", "password1": "a new long passphrase", "password2": "a new long passphrase"},
+        {
+            "oldpassword": "correct horse battery staple",
+            "password1": "a new long passphrase",
+            "password2": "a new long passphrase",
+        },
     )
     assert response.status_code == 302
     user = get_user_model().objects.get(pk=user.pk)

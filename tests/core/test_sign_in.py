@@ -147,7 +147,8 @@ def test_someone_from_another_council_is_offered_to_join(oxon_parent, worcesters
     with schema_context(worcestershire.schema_name):
         assert Membership.objects.get(user=oxon_parent).role == Role.PARENT
     client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
-    assert client.get("/account/").status_code == 200
+    # Signed in; Worcestershire's rules are stricter than Oxfordshire's, so a new password comes first.
+    assert client.get("/account/")["Location"] == "/accounts/password/change/"
 
 
 def test_declining_to_join_signs_nobody_in(oxon_parent, worcestershire):
@@ -197,3 +198,37 @@ def test_audit_log_never_holds_the_code_or_password(oxfordshire, oxon_parent):
 
 def test_get_user_model_is_the_public_identity():
     assert get_user_model()._meta.db_table == "identity_user"
+
+
+def test_a_stricter_council_joined_later_asks_for_a_new_password(oxon_parent, worcestershire):
+    client = host_client("worcestershire")
+    sign_in_step_1(client, oxon_parent.email)
+    client.post("/accounts/join/", {"join": "yes"})
+    client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
+    response = client.get("/account/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/password/change/"
+    html = response.content.decode()
+    assert "Choose a new password" in html
+    assert "Your password must contain at least one upper-case letter" in html
+
+    # The strictest policy of all their councils applies wherever they change it.
+    weak = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "another long one", "password2": "another long one"},
+    )
+    assert "Your password must contain at least one upper-case letter" in weak.content.decode()
+    client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "Kettle-Orchard-Lantern-42",
+            "password2": "Kettle-Orchard-Lantern-42",
+        },
+    )
+    assert client.get("/account/").status_code == 200
+
+    # And on Oxfordshire's own site too, the old password now has to meet Worcestershire's rules.
+    oxon = host_client("oxfordshire")
+    sign_in_step_1(oxon, oxon_parent.email, "Kettle-Orchard-Lantern-42")
+    oxon.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
+    assert oxon.get("/account/").status_code == 200
