@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from core import staff as core_staff
 from core import views as core_views
 from core.admin_site import council_admin_site
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("contact", core_views.contact, name="contact"),
     path("branding/logo", core_views.council_logo, name="council-logo"),
     path("", include("core.accounts.urls")),
+    path("staff/", core_staff.staff_list, name="staff_list"),
+    path("staff/invite/", core_staff.staff_invite_view, name="staff_invite"),
     path("accounts/", include("allauth.urls")),
     path("admin/", council_admin_site.urls),
 ]

@@ -1,3 +1,4 @@
+import time
 from importlib import import_module
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django_tenants.utils import get_public_schema_name
 SESSION_SCHEMA_KEY = "_council_schema"
 PASSWORD_CHANGE_SESSION_KEY = "password_change_required"  # noqa: S105 (a session key, not a password)
 PLATFORM_IDLE_MINUTES = 30
+SESSION_TOUCHED_KEY = "_touched_at"
+TOUCH_EVERY_SECONDS = 60
 
 
 class CouncilSessionMiddleware:
@@ -35,7 +38,11 @@ class CouncilSessionMiddleware:
         if session.get(SESSION_SCHEMA_KEY) is None and not session.is_empty():
             session[SESSION_SCHEMA_KEY] = schema
         if "_auth_user_id" in session:
-            session.set_expiry(self.idle_minutes(request) * 60)
+            # Sliding idle time: refreshed at most once a minute, not written on every request.
+            now = int(time.time())
+            if now - session.get(SESSION_TOUCHED_KEY, 0) >= TOUCH_EVERY_SECONDS:
+                session.set_expiry(self.idle_minutes(request) * 60)
+                session[SESSION_TOUCHED_KEY] = now
         return response
 
     @staticmethod

@@ -12,9 +12,10 @@ from core.accounts import codes
 from core.accounts.adapter import REGISTRATION_SESSION_KEY
 from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateAccountForm
 from core.accounts.passwords import current_policy
-from core.accounts.stages import CouncilMembershipStage, SignInCodeStage
+from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
 from core.models import Profile
 from core.roles import Role
+from core.selectors import user_has_role
 from core.services import audit_record, membership_grant
 
 
@@ -119,7 +120,10 @@ def signed_out(request):
 @login_required
 def my_account(request):
     profile = Profile.objects.filter(user=request.user).first()
-    return render(request, "core/accounts/my_account.html", {"profile": profile})
+    is_council_admin = not on_platform_host() and user_has_role(user=request.user, roles={Role.COUNCIL_ADMIN})
+    return render(
+        request, "core/accounts/my_account.html", {"profile": profile, "is_council_admin": is_council_admin}
+    )
 
 
 @login_required
