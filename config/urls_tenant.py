@@ -23,4 +23,5 @@ urlpatterns = [
 
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
+handler429 = "core.views.too_many_requests"
 handler500 = "core.views.server_error"

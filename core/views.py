@@ -72,6 +72,10 @@ def permission_denied(request, exception=None):
     return render(request, "core/403.html", status=403)
 
 
+def too_many_requests(request, exception=None):
+    return render(request, "core/429.html", status=429)
+
+
 def page_not_found(request, exception=None):
     return render(request, "core/404.html", status=404)
 

@@ -160,3 +160,18 @@ def test_registering_an_email_already_registered_reveals_nothing(oxfordshire):
     again = register(host_client("worcestershire"), "twice@example.com")
     assert again["Location"] == "/accounts/confirm-email/"  # the same next page as for a new address
     assert "already" in emails_to("twice@example.com")[-1].lower()  # the owner is told, by email only
+
+
+def test_registration_is_rate_limited_with_a_clear_page(db):
+    client = host_client("oxfordshire")
+    client.post("/accounts/register/", STEP_1)
+    statuses = [
+        client.post("/accounts/signup/", {"email": "", "password1": "", "password2": ""}).status_code
+        for _ in range(21)
+    ]
+    assert statuses[:20] == [200] * 20
+    limited = client.post("/accounts/signup/", {"email": "", "password1": "", "password2": ""})
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "Too many attempts" in html
+    assert "Oxfordshire County Council" in html
