@@ -239,3 +239,41 @@ def test_forgotten_password_link_works_once(visit, url, page):
     accounts.sign_in(email, new_password)
     accounts.enter_code(last_code(emails_to(email)))
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
+
+
+def test_council_admin_invites_a_caseworker_who_sets_a_password_and_signs_in(visit, url, page, browser):
+    accounts = Accounts(visit(url("hertfordshire", "/accounts/login/")))
+    accounts.sign_in("admin@hertfordshire.example", "demo-password-2026")
+    accounts.enter_code(last_code(emails_to("admin@hertfordshire.example")))
+    page.get_by_role("link", name="Staff").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Invite a member of staff").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select their role")
+    assert_accessible(page)
+    invitee = unique("caseworker").replace("@example.com", "@hertfordshire.example")
+    page.get_by_label("Forename").fill("Casey")
+    page.get_by_label("Surname").fill("Worker")
+    page.get_by_label("Email address").fill(invitee)
+    page.get_by_label("Caseworker").check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text(f"We have sent an invitation to {invitee}")).to_be_visible()
+    expect(page.get_by_role("cell", name=invitee)).to_be_visible()
+
+    invitation = emails_to(invitee)[-1]
+    link = next(line for line in invitation.splitlines() if "/accounts/password/reset/key/" in line).strip()
+    port = page.url.split(":")[2].split("/")[0]
+    link = link.replace("hertfordshire.localhost/", f"hertfordshire.localhost:{port}/")
+    other = browser.new_context().new_page()  # the invitee, on their own computer
+    other.goto(link)
+    assert_accessible(other)
+    other.get_by_label("New Password", exact=True).fill("a caseworker passphrase")
+    other.get_by_label("New Password (again)").fill("a caseworker passphrase")
+    other.get_by_role("button", name="Change Password").click()
+    other.goto(url("hertfordshire", "/accounts/login/"))
+    invited = Accounts(other)
+    invited.sign_in(invitee, "a caseworker passphrase")
+    invited.enter_code(last_code(emails_to(invitee)))
+    expect(other.get_by_role("heading", name="My account")).to_be_visible()
+    other.context.close()
