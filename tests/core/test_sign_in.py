@@ -232,3 +232,28 @@ def test_a_stricter_council_joined_later_asks_for_a_new_password(oxon_parent, wo
     sign_in_step_1(oxon, oxon_parent.email, "Kettle-Orchard-Lantern-42")
     oxon.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
     assert oxon.get("/account/").status_code == 200
+
+
+def test_an_oxfordshire_parents_session_cookie_gives_nothing_on_worcestershire(oxon_parent):
+    oxon = host_client("oxfordshire")
+    sign_in_step_1(oxon, oxon_parent.email)
+    oxon.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
+    assert oxon.get("/account/").status_code == 200
+
+    worcs = host_client("worcestershire")
+    worcs.cookies["sessionid"] = oxon.cookies["sessionid"].value  # the same cookie, on another council
+    response = worcs.get("/account/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert oxon.get("/account/").status_code == 200  # and it still works where it belongs
+
+
+def test_a_half_done_sign_in_cannot_be_finished_on_another_councils_site(oxon_parent):
+    oxon = host_client("oxfordshire")
+    sign_in_step_1(oxon, oxon_parent.email)
+    code = last_code(emails_to(oxon_parent.email))
+    worcs = host_client("worcestershire")
+    worcs.cookies["sessionid"] = oxon.cookies["sessionid"].value
+    response = worcs.post("/accounts/code/", {"action": "finish", "code": code})
+    assert response["Location"] == "/accounts/login/"
+    assert worcs.get("/account/").status_code == 302
