@@ -9,6 +9,7 @@ from core.models import AuditEvent, Membership
 from core.roles import Role
 from tests.conftest import host_client
 from tests.factories import MembershipFactory, UserFactory
+from tests.hashers import CountingHasher
 from tests.mail import emails_to, last_code, texts_to
 
 PASSWORD = "correct horse battery staple"
@@ -257,3 +258,21 @@ def test_a_half_done_sign_in_cannot_be_finished_on_another_councils_site(oxon_pa
     response = worcs.post("/accounts/code/", {"action": "finish", "code": code})
     assert response["Location"] == "/accounts/login/"
     assert worcs.get("/account/").status_code == 302
+
+
+def test_unknown_and_known_emails_cost_the_same_hashing(oxfordshire, settings):
+    """No timing difference from password hashing: an unknown email is hashed as much as a known one."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.CountingHasher"]
+    known = UserFactory(email="timing@example.com")
+    known.set_password(PASSWORD)
+    known.save()
+    with schema_context(oxfordshire.schema_name):
+        MembershipFactory(user=known, role=Role.PARENT)
+
+    def hashes_for(email):
+        CountingHasher.calls = 0
+        sign_in_step_1(host_client("oxfordshire"), email, "definitely not the password")
+        return CountingHasher.calls
+
+    known_cost, unknown_cost = hashes_for("timing@example.com"), hashes_for("nobody-at-all@example.com")
+    assert known_cost == unknown_cost > 0, (known_cost, unknown_cost)
