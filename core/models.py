@@ -62,3 +62,38 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user_id}"
+
+
+class FormDefinition(models.Model):
+    """A form this council uses (a request-form variant, a form parents complete...). Its wording lives
+    in versions; the newest published version is the one new forms start on."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=30, default="request")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormVersion(models.Model):
+    """One published wording of a form. Never edited: a change is a new version, so anything submitted
+    on an earlier one still reads exactly as it was answered."""
+
+    definition = models.ForeignKey(FormDefinition, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    schema = models.JSONField()
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["definition_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["definition", "number"], name="form_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.definition.name} v{self.number}"

@@ -10,7 +10,5 @@ urlpatterns = [
     path("accounts/join/", views.join_council, name="account_join_council"),
     path("accounts/signed-out/", views.signed_out, name="signed_out"),
     path("account/", views.my_account, name="my_account"),
-    path("account/recover-a-form/", views.recover_form, name="recover_form"),
-    path("account/submitted-forms/", views.submitted_forms, name="submitted_forms"),
     path("account/update/", views.update_account, name="update_account"),
 ]

@@ -14,8 +14,8 @@ from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateA
 from core.accounts.passwords import current_policy
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
 from core.models import Profile
-from core.roles import Role
-from core.selectors import user_has_role
+from core.roles import STAFF_ROLES, Role
+from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
 
 
@@ -120,20 +120,12 @@ def signed_out(request):
 @login_required
 def my_account(request):
     profile = Profile.objects.filter(user=request.user).first()
-    is_council_admin = not on_platform_host() and user_has_role(user=request.user, roles={Role.COUNCIL_ADMIN})
+    roles = set() if on_platform_host() else membership_roles(user=request.user)
     return render(
-        request, "core/accounts/my_account.html", {"profile": profile, "is_council_admin": is_council_admin}
+        request,
+        "core/accounts/my_account.html",
+        {"profile": profile, "is_council_admin": Role.COUNCIL_ADMIN in roles, "is_staff_member": bool(roles & STAFF_ROLES)},
     )
-
-
-@login_required
-def recover_form(request):
-    return render(request, "core/accounts/recover_form.html")
-
-
-@login_required
-def submitted_forms(request):
-    return render(request, "core/accounts/submitted_forms.html")
 
 
 @login_required

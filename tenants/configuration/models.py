@@ -62,7 +62,7 @@ def default_variants() -> list[str]:
 
 
 def default_upload_types() -> list[str]:
-    return ["pdf", "doc", "docx", "rtf", "txt", "jpg", "jpeg", "png"]
+    return ["doc", "docx", "pdf", "jpg", "jpeg", "png"]
 
 
 class CouncilConfiguration(models.Model):
@@ -142,7 +142,7 @@ class CouncilConfiguration(models.Model):
     # Uploads
     upload_types = ArrayField(models.CharField(max_length=10), default=default_upload_types)
     upload_max_mb = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        default=15, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
 
     updated_at = models.DateTimeField(auto_now=True)

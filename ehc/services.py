@@ -1,0 +1,121 @@
+"""Writes for EHC needs assessment requests: start, save a page, submit, purge old drafts, and the
+council's own versions of its forms."""
+
+import datetime
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.formdefs import form_errors
+from core.models import FormDefinition, FormVersion
+from core.notifications import email_send
+from core.services import audit_record
+from ehc.definitions import REQUEST_FORMS
+from ehc.models import AssessmentRequest, RequestStatus
+
+DRAFT_DAYS = 30
+REFERENCE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels (no words), no 0/O or 1/I
+
+
+def form_definitions_install(*, definition_model=FormDefinition, version_model=FormVersion) -> None:
+    """Give this council the platform's request forms as version 1 (idempotent). Run by a migration in
+    every council's schema, so a new council has them from the start."""
+    for slug, schema in REQUEST_FORMS.items():
+        definition, _ = definition_model.objects.get_or_create(slug=slug, defaults={"name": schema["name"]})
+        if not version_model.objects.filter(definition=definition).exists():
+            version_model.objects.create(definition=definition, number=1, schema=schema)
+
+
+def form_version_publish(*, definition: FormDefinition, schema: dict, by) -> FormVersion:
+    """A council publishes new wording: a new version; every earlier one stays as it was."""
+    from core.formdefs import definition_from_dict  # noqa: PLC0415
+
+    try:
+        definition_from_dict(schema)
+    except (KeyError, TypeError) as error:
+        raise ValidationError(f"The form definition is not valid: {error}") from error
+    with transaction.atomic():
+        latest = FormDefinition.objects.select_for_update().get(pk=definition.pk).versions.first()
+        version = FormVersion.objects.create(
+            definition=definition, number=(latest.number + 1) if latest else 1, schema=schema, published_by=by
+        )
+        audit_record(actor=by, action="form.published", target=version, detail={"number": version.number})
+    return version
+
+
+def request_start(*, owner, slug: str) -> AssessmentRequest:
+    version = FormVersion.objects.filter(definition__slug=slug).select_related("definition").first()
+    if version is None:
+        raise FormDefinition.DoesNotExist(slug)
+    request = AssessmentRequest.objects.create(version=version, owner=owner)
+    audit_record(actor=owner, action="request.started", target=request, detail={"form": slug})
+    return request
+
+
+def _locked_draft(*, request: AssessmentRequest, by) -> AssessmentRequest:
+    locked = AssessmentRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.owner_id != by.pk:
+        raise PermissionDenied
+    if locked.status != RequestStatus.DRAFT:
+        raise ValidationError("This form has been submitted and can no longer be changed")
+    return locked
+
+
+def request_save_page(*, request: AssessmentRequest, by, answers: dict) -> AssessmentRequest:
+    """Keep what was typed on a page, valid or not (a draft loses nothing)."""
+    with transaction.atomic():
+        locked = _locked_draft(request=request, by=by)
+        locked.answers = {**locked.answers, **answers}
+        locked.save(update_fields=["answers", "updated_at"])
+    return locked
+
+
+def _new_reference() -> str:
+    return "EHC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
+    """Submit to the Local Authority: the whole form must be complete; afterwards it is read-only."""
+    with transaction.atomic():
+        locked = _locked_draft(request=request, by=by)
+        errors = form_errors(locked.definition, locked.answers)
+        if errors:
+            raise ValidationError("Some parts of the form are not complete", code="incomplete")
+        locked.status = RequestStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.reference = _new_reference()
+        locked.save(update_fields=["status", "submitted_at", "reference", "updated_at"])
+        audit_record(actor=by, action="request.submitted", target=locked, detail={"reference": locked.reference})
+        council = connection.tenant.name
+        reference, address = locked.reference, by.email
+        # The acknowledgement says what, never who (ARCHITECTURE.md 8): no child's name, no answers.
+        transaction.on_commit(
+            lambda: email_send(
+                to=address,
+                subject=f"{council}: we have received your request ({reference})",
+                body=(
+                    f"{council} has received your request for an Education, Health and Care needs assessment, "
+                    f"reference {reference}.\n\nWe will tell you our decision within 6 weeks. Sign in to the "
+                    "EHC Portal to see your submitted forms."
+                ),
+            )
+        )
+    return locked
+
+
+def drafts_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete drafts not saved for 30 days, with their files. Returns how many went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=DRAFT_DAYS)
+    stale = AssessmentRequest.objects.filter(status=RequestStatus.DRAFT, updated_at__lt=cutoff)
+    count = 0
+    for draft in stale.prefetch_related("attachments"):
+        with transaction.atomic():
+            for attachment in draft.attachments.all():
+                attachment.file.delete(save=False)
+            draft.delete()
+            count += 1
+    if count:
+        audit_record(actor=None, action="request.drafts_purged", detail={"count": count})
+    return count

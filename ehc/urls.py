@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ehc import views
+
+urlpatterns = [
+    path("ehc-needs-assessment/", views.start, name="request_start"),
+    path("ehc-needs-assessment/<slug:slug>/", views.begin, name="request_begin"),
+    path("forms/<int:pk>/check-answers/", views.check, name="request_check"),
+    path("forms/<int:pk>/submit/", views.confirm, name="request_confirm"),
+    path("forms/<int:pk>/view/", views.view, name="request_view"),
+    path("forms/<int:pk>/<slug:page>/", views.page_view, name="request_page"),
+    path("account/recover-a-form/", views.recover, name="recover_form"),
+    path("account/submitted-forms/", views.submitted, name="submitted_forms"),
+    path("requests/", views.incoming, name="requests_incoming"),
+]

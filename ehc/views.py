@@ -1,0 +1,227 @@
+"""The EHC needs assessment request, page by page, as Oxfordshire's guide shows it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from core.formdefs import answers_from_post, display_value, form_errors, page_errors
+from core.models import FormDefinition
+from core.roles import STAFF_ROLES
+from core.selectors import user_has_role
+from ehc import selectors, services
+from ehc.models import AssessmentRequest
+
+CHECK = "check-answers"
+
+
+def _offered(request) -> list[FormDefinition]:
+    enabled = request.council_config.request_form_variants
+    return sorted(FormDefinition.objects.filter(slug__in=enabled, kind="request"), key=lambda d: enabled.index(d.slug))
+
+
+@require_http_methods(["GET", "POST"])
+def start(request):
+    """Application Form: Education, Health and Care Needs Assessment."""
+    offered = _offered(request)
+    error = ""
+    if request.method == "POST":
+        slug = request.POST.get("form")
+        if slug in {d.slug for d in offered}:
+            return redirect("request_begin", slug=slug)
+        error = "Select the application form you want to complete"
+    return render(request, "ehc/requests/start.html", {"offered": offered, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def begin(request, slug):
+    if slug not in request.council_config.request_form_variants:
+        raise Http404("This council does not offer that form")
+    if request.method == "GET":
+        definition = get_object_or_404(FormDefinition, slug=slug)
+        return render(request, "ehc/requests/begin.html", {"definition": definition})
+    draft = services.request_start(owner=request.user, slug=slug)
+    return redirect("request_page", pk=draft.pk, page=draft.definition.pages[0].key)
+
+
+def _own_request(request, pk) -> AssessmentRequest:
+    draft = get_object_or_404(AssessmentRequest.objects.select_related("version__definition"), pk=pk)
+    if draft.owner_id != request.user.pk:
+        raise Http404("No such form")  # not 403: do not confirm someone else's form exists
+    return draft
+
+
+def _fields(page, answers, errors):
+    fields = []
+    for q in page.questions:
+        value = answers.get(q.key)
+        if q.type == "table" and not value:
+            value = [{c.key: "" for c in q.columns}]
+        fields.append({"q": q, "value": value, "error": errors.get(q.key, "")})
+    return fields
+
+
+def _page_context(draft, page, answers, errors):
+    definition = draft.definition
+    previous, following = definition.neighbours(page.key)
+    return {
+        "draft": draft,
+        "definition": definition,
+        "page": page,
+        "fields": _fields(page, answers, errors),
+        "errors": errors,
+        "previous": previous,
+        "following": following,
+        "attachments": draft.attachments.all() if any(q.type == "files" for q in page.questions) else [],
+    }
+
+
+def _table_action(page, answers, action: str) -> None:
+    """Add or remove a row of a repeating table (works without JavaScript)."""
+    kind, _, target = action.partition(":")
+    key, _, index = target.partition(":")
+    for q in page.questions:
+        if q.type == "table" and q.key == key:
+            rows = answers.get(key) or []
+            if kind == "add_row" and len(rows) < 30:
+                rows.append({c.key: "" for c in q.columns})
+            elif kind == "remove_row" and index.isdigit() and int(index) < len(rows) and len(rows) > 1:
+                rows.pop(int(index))
+            answers[key] = rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the page)
+    draft = _own_request(request, pk)
+    if not draft.is_draft:
+        return redirect("request_view", pk=draft.pk)
+    definition = draft.definition
+    try:
+        current = definition.page(page)
+    except KeyError as error:
+        raise Http404("No such part") from error
+    if request.method == "GET":
+        return render(request, "ehc/requests/page.html", _page_context(draft, current, draft.answers, {}))
+
+    action = request.POST.get("action", "next")
+    if action == "cancel":
+        return redirect("recover_form")
+    answers = answers_from_post(current, request.POST)
+    if action.startswith(("add_row:", "remove_row:")):
+        _table_action(current, answers, action)
+        draft = services.request_save_page(request=draft, by=request.user, answers=answers)
+        return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, {}))
+    if action.startswith(("upload", "remove_file:")):
+        from ehc.uploads import handle_upload_action  # noqa: PLC0415 (uploads are optional per page)
+
+        draft = services.request_save_page(request=draft, by=request.user, answers=answers)
+        errors = handle_upload_action(request, draft, action)
+        return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, errors))
+
+    draft = services.request_save_page(request=draft, by=request.user, answers=answers)
+    if action == "save":
+        messages.success(request, "Your form has been saved. You can find it in Recover a form for 30 days.")
+        return redirect("request_page", pk=draft.pk, page=current.key)
+    if action == "close":
+        messages.success(request, "Your form has been saved. Select Recover a form to continue it.")
+        return redirect("my_account")
+    previous, following = definition.neighbours(current.key)
+    if action == "previous" and previous:
+        return redirect("request_page", pk=draft.pk, page=previous)
+    errors = page_errors(current, answers)
+    if errors:
+        return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, errors))
+    return redirect("request_page", pk=draft.pk, page=following) if following else redirect(
+        "request_check", pk=draft.pk
+    )
+
+
+def _summary(draft):
+    definition = draft.definition
+    errors = form_errors(definition, draft.answers)
+    parts = []
+    for page in definition.pages:
+        rows = [
+            {"q": q, "value": display_value(q, draft.answers.get(q.key)), "error": errors.get(page.key, {}).get(q.key)}
+            for q in page.questions
+            if q.type != "files"
+        ]
+        parts.append({"page": page, "rows": rows, "files": q_files(page, draft)})
+    return parts, errors
+
+
+def q_files(page, draft):
+    return list(draft.attachments.all()) if any(q.type == "files" for q in page.questions) else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check(request, pk):
+    draft = _own_request(request, pk)
+    if not draft.is_draft:
+        return redirect("request_view", pk=draft.pk)
+    parts, errors = _summary(draft)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            return render(request, "ehc/requests/confirm.html", {"draft": draft, "confirm_error": True})
+        try:
+            services.request_submit(request=draft, by=request.user)
+        except ValidationError:
+            return render(request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors})
+        messages.success(request, "Your form has been submitted to the Local Authority.")
+        return redirect("submitted_forms")
+    return render(request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors})
+
+
+@login_required
+def confirm(request, pk):
+    draft = _own_request(request, pk)
+    if not draft.is_draft:
+        return redirect("request_view", pk=draft.pk)
+    return render(request, "ehc/requests/confirm.html", {"draft": draft})
+
+
+@login_required
+def view(request, pk):
+    """A submitted form, read-only, printable (the parent's own, or any for SEND staff)."""
+    form = get_object_or_404(AssessmentRequest.objects.select_related("version__definition", "owner"), pk=pk)
+    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
+        raise Http404("No such form")
+    parts, _ = _summary(form)
+    return render(request, "ehc/requests/view.html", {"form": form, "parts": parts})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recover(request):
+    """Recover a form: drafts, kept 30 days from their last save."""
+    if request.method == "POST":
+        draft = _own_request(request, request.POST.get("delete"))
+        if draft.is_draft:
+            draft.delete()
+            messages.success(request, "The form has been deleted.")
+        return redirect("recover_form")
+    return render(request, "ehc/requests/drafts.html", {"drafts": selectors.requests_drafts_of(user=request.user)})
+
+
+@login_required
+def submitted(request):
+    forms = selectors.requests_submitted_recently(user=request.user)
+    return render(request, "ehc/requests/submitted.html", {"forms": forms})
+
+
+@login_required
+def incoming(request):
+    """The SEND team's list of submitted requests."""
+    if not user_has_role(user=request.user, roles=STAFF_ROLES):
+        raise PermissionDenied
+    return render(request, "ehc/requests/incoming.html", {"requests": selectors.requests_incoming()})
+
+
+def page_url(draft, key) -> str:
+    return reverse("request_page", kwargs={"pk": draft.pk, "page": key})

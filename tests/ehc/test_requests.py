@@ -1,0 +1,260 @@
+"""Requesting an EHC needs assessment: start, fill in, save, recover, check, submit; the SEND team's list."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from core.models import AuditEvent, FormDefinition
+from core.roles import Role
+from ehc.models import AssessmentRequest
+from ehc.services import drafts_purge, form_version_publish
+from tests.conftest import host_client, sign_in
+from tests.factories import MembershipFactory, UserFactory
+from tests.mail import emails_to
+
+PAGES = {
+    "application": {"request_statements": "parent"},
+    "contents": {},
+    "part1": {
+        "on_behalf_of": "someone_else",
+        "relationship": "Mother",
+        "first_name": "Poppy",
+        "last_name": "Field",
+        "date_of_birth-day": "3",
+        "date_of_birth-month": "3",
+        "date_of_birth-year": "2018",
+        "parent1_name": "Rose Field",
+    },
+    "part2": {"views_child": "Poppy loves drawing and wants to be a vet."},
+    "part3": {"needs-rows": "1", "needs-0-information": "Speech and language", "needs-0-date": "13-07-2025",
+              "needs-0-document": "SALT report.pdf"},
+    "part4": {"health_support-rows": "1", "health_support-0-details": "Speech therapy weekly",
+              "social_care_support-rows": "1"},
+    "part5": {"additional": "None."},
+    "part6": {"consent": "confirmed", "consent_name": "Rose Field", "consent_date-day": "1",
+              "consent_date-month": "11", "consent_date-year": "2026", "preferred_contact": "portal"},
+    "part10": {},
+}
+
+
+@pytest.fixture
+def parent(oxfordshire):
+    cache.clear()
+    user = UserFactory(email="requesting.parent@example.com")
+    with schema_context(oxfordshire.schema_name):
+        MembershipFactory(user=user, role=Role.PARENT)
+    return sign_in(host_client("oxfordshire"), user, oxfordshire), user
+
+
+def begin(client, slug="parent") -> AssessmentRequest:
+    response = client.post(f"/ehc-needs-assessment/{slug}/")
+    assert response.status_code == 302
+    pk = int(response["Location"].split("/")[2])
+    with schema_context("oxfordshire"):
+        return AssessmentRequest.objects.get(pk=pk)
+
+
+def fill(client, draft, pages=PAGES):
+    for key, data in pages.items():
+        response = client.post(f"/forms/{draft.pk}/{key}/", {**data, "action": "next"})
+        assert response.status_code == 302, (key, response.content.decode()[:3000])
+    return response
+
+
+def test_start_page_offers_the_councils_variants(db):
+    oxon = host_client("oxfordshire").get("/ehc-needs-assessment/").content.decode()
+    for name in ("Parents/Young Person", "Early Years", "Primary School", "Secondary School/Further Education"):
+        assert name in oxon
+    assert "In order to progress with this form you must either" in oxon
+    herts = host_client("hertfordshire").get("/ehc-needs-assessment/").content.decode()
+    assert "Parents/Young Person EHCNA Application Form" in herts
+    assert "Primary School EHCNA Application Form" not in herts
+
+
+def test_a_disabled_variant_cannot_be_started(db):
+    herts = host_client("hertfordshire")
+    user = UserFactory(email="herts.requester@example.com")
+    with schema_context("hertfordshire"):
+        MembershipFactory(user=user, role=Role.PARENT)
+    from tenants.models import Council
+
+    sign_in(herts, user, Council.objects.get(schema_name="hertfordshire"))
+    assert herts.post("/ehc-needs-assessment/primary/").status_code == 404
+
+
+def test_not_signed_in_goes_to_sign_in_and_back(db):
+    response = host_client("oxfordshire").post("/ehc-needs-assessment/", {"form": "parent"})
+    assert response["Location"] == "/ehc-needs-assessment/parent/"
+    assert host_client("oxfordshire").get("/ehc-needs-assessment/parent/")["Location"] == (
+        "/accounts/login/?next=/ehc-needs-assessment/parent/"
+    )
+
+
+def test_next_is_refused_until_the_pages_required_answers_are_given(parent):
+    client, _ = parent
+    draft = begin(client)
+    response = client.post(f"/forms/{draft.pk}/part1/", {"first_name": "Poppy", "action": "next"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Part 1: Personal Details" in html
+    assert '<a href="#on_behalf_of">Select who you are completing this form on behalf of</a>' in html
+    assert 'value="Poppy"' in html  # nothing typed is lost
+    draft.refresh_from_db()
+    assert draft.answers["first_name"] == "Poppy"  # and it is saved in the draft
+
+
+def test_save_for_later_and_recover(parent):
+    client, _ = parent
+    draft = begin(client)
+    client.post(f"/forms/{draft.pk}/part1/", {"first_name": "Half", "last_name": "Done", "action": "save"})
+    recover = client.get("/account/recover-a-form/").content.decode()
+    assert "Half Done" in recover
+    assert f"/forms/{draft.pk}/application/" in recover
+    page = client.get(f"/forms/{draft.pk}/part1/").content.decode()
+    assert 'value="Half"' in page
+
+
+def test_table_rows_are_added_and_removed_without_javascript(parent):
+    client, _ = parent
+    draft = begin(client)
+    added = client.post(
+        f"/forms/{draft.pk}/part4/",
+        {"health_support-rows": "1", "health_support-0-details": "Physio", "social_care_support-rows": "1",
+         "action": "add_row:health_support"},
+    ).content.decode()
+    assert 'name="health_support-1-details"' in added
+    assert 'value="Physio"' in added
+    removed = client.post(
+        f"/forms/{draft.pk}/part4/",
+        {"health_support-rows": "2", "health_support-0-details": "Physio", "health_support-1-details": "OT",
+         "social_care_support-rows": "1", "action": "remove_row:health_support:0"},
+    ).content.decode()
+    assert 'value="OT"' in removed
+    assert 'value="Physio"' not in removed
+
+
+def test_full_request_submitted_listed_and_read_only(parent, oxfordshire, django_capture_on_commit_callbacks):
+    client, user = parent
+    draft = begin(client)
+    last = fill(client, draft)
+    assert last["Location"] == f"/forms/{draft.pk}/check-answers/"
+    check = client.get(last["Location"]).content.decode()
+    assert "Check your answers before submitting your form" in check
+    assert "Poppy" in check
+    assert "Speech and language" in check
+    assert "you will not be able to amend the form after submitting" in check
+
+    unconfirmed = client.post(f"/forms/{draft.pk}/check-answers/", {})
+    assert "Confirm that you want to submit the form" in unconfirmed.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
+    assert submitted["Location"] == "/account/submitted-forms/"
+
+    listing = client.get("/account/submitted-forms/").content.decode()
+    assert "Recently Submitted Forms (Last 30 Days)" in listing
+    assert "Poppy Field" in listing
+    assert "No response posted" in listing
+
+    draft.refresh_from_db()
+    assert draft.reference.startswith("EHC-")
+    acknowledgement = emails_to(user.email)[-1]
+    assert draft.reference in acknowledgement
+    assert "Poppy" not in acknowledgement and "Field" not in acknowledgement  # says what, never who
+
+    # Read-only now: pages redirect to the view, and a write is refused.
+    assert client.get(f"/forms/{draft.pk}/part1/")["Location"] == f"/forms/{draft.pk}/view/"
+    client.post(f"/forms/{draft.pk}/part1/", {"first_name": "Changed", "action": "next"})
+    draft.refresh_from_db()
+    assert draft.answers["first_name"] == "Poppy"
+    with schema_context(oxfordshire.schema_name):
+        assert AuditEvent.objects.filter(action="request.submitted", actor=user).exists()
+
+
+def test_the_send_team_sees_incoming_requests(parent, oxfordshire, assert_queries):
+    client, _ = parent
+    for _ in range(2):
+        draft = begin(client)
+        fill(client, draft)
+        client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
+    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
+    staff.get("/requests/")
+    # routing, session, identity, staff check, configuration, requests with forms and requesters
+    with assert_queries(6):
+        html = staff.get("/requests/").content.decode()
+    assert html.count("Poppy Field") == 2
+    assert staff.get(f"/forms/{draft.pk}/view/").status_code == 200
+    assert client.get("/requests/").status_code == 403  # a parent is not the SEND team
+
+
+def test_someone_elses_form_is_not_found(parent, oxfordshire):
+    client, _ = parent
+    draft = begin(client)
+    other = UserFactory(email="nosy.parent@example.com")
+    with schema_context(oxfordshire.schema_name):
+        MembershipFactory(user=other, role=Role.PARENT)
+    nosy = sign_in(host_client("oxfordshire"), other, oxfordshire)
+    assert nosy.get(f"/forms/{draft.pk}/part1/").status_code == 404
+    assert nosy.get(f"/forms/{draft.pk}/view/").status_code == 404
+
+
+def test_new_wording_leaves_a_submitted_request_as_it_was(parent, oxfordshire):
+    client, _ = parent
+    draft = begin(client)
+    fill(client, draft)
+    client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
+    with schema_context(oxfordshire.schema_name):
+        definition = FormDefinition.objects.get(slug="parent")
+        schema = definition.versions.first().schema
+        new = {**schema, "pages": [dict(p) for p in schema["pages"]]}
+        part2 = next(p for p in new["pages"] if p["key"] == "part2")
+        part2["questions"] = [{**q, "label": "What does your child enjoy?"} if q["key"] == "views_child" else q
+                              for q in part2["questions"]]
+        version = form_version_publish(definition=definition, schema=new, by=None)
+        assert version.number == 2
+    old = client.get(f"/forms/{draft.pk}/view/").content.decode()
+    assert "Views of the child or young person" in old
+    assert "What does your child enjoy?" not in old
+    fresh = begin(client)
+    assert "What does your child enjoy?" in client.get(f"/forms/{fresh.pk}/part2/").content.decode()
+
+
+def test_drafts_are_purged_after_30_days(parent, oxfordshire):
+    client, _ = parent
+    old, recent = begin(client), begin(client)
+    now = timezone.now()
+    with schema_context(oxfordshire.schema_name):
+        AssessmentRequest.objects.filter(pk=old.pk).update(updated_at=now - datetime.timedelta(days=31))
+        AssessmentRequest.objects.filter(pk=recent.pk).update(updated_at=now - datetime.timedelta(days=29))
+        assert drafts_purge(now=now) == 1
+        assert not AssessmentRequest.objects.filter(pk=old.pk).exists()
+        assert AssessmentRequest.objects.filter(pk=recent.pk).exists()
+
+
+def test_a_school_variant_is_submitted_by_a_professional(oxfordshire, django_capture_on_commit_callbacks):
+    cache.clear()
+    senco = UserFactory(email="senco.requests@example.com")
+    with schema_context(oxfordshire.schema_name):
+        MembershipFactory(user=senco, role=Role.EDUCATION_PROFESSIONAL)
+    client = sign_in(host_client("oxfordshire"), senco, oxfordshire)
+    draft = begin(client, "primary")
+    pages = {
+        **PAGES,
+        "application": {"request_statements": "professional", "setting_name": "Cherwell Primary"},
+        "part1": {**PAGES["part1"], "on_behalf_of": "professional", "relationship": "SENCo"},
+        "part3": {**PAGES["part3"], "evidence_school_report": "Report, July 2026, Class teacher",
+                  "evidence_needs": "Assessment summary, June 2026, SENCo",
+                  "evidence_pupil_profile": "Pupil profile with reviews Oct, Feb, Jun"},
+    }
+    bad = client.post(f"/forms/{draft.pk}/part3/", {**PAGES["part3"], "action": "next"}).content.decode()
+    assert "Enter the document for: School report including child" in bad
+    fill(client, draft, pages)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+    assert draft.version.definition.slug == "primary"
