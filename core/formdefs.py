@@ -87,8 +87,14 @@ def definition_from_dict(data: dict) -> Definition:
                     error=q.get("error", ""),
                 )
             )
-        pages.append(Page(key=page["key"], title=page["title"], content=page.get("content", ""),
-                          questions=tuple(questions)))
+        pages.append(
+            Page(
+                key=page["key"],
+                title=page["title"],
+                content=page.get("content", ""),
+                questions=tuple(questions),
+            )
+        )
     return Definition(name=data["name"], pages=tuple(pages))
 
 
@@ -102,7 +108,9 @@ def answers_from_post(page: Page, post) -> dict:
         if q.type == "checkboxes":
             answers[q.key] = [v for v in post.getlist(q.key) if v in dict(q.choices)]
         elif q.type == "date":
-            answers[q.key] = {part: post.get(f"{q.key}-{part}", "").strip() for part in ("day", "month", "year")}
+            answers[q.key] = {
+                part: post.get(f"{q.key}-{part}", "").strip() for part in ("day", "month", "year")
+            }
         elif q.type == "table":
             count = min(int(post.get(f"{q.key}-rows", "1") or 1), MAX_TABLE_ROWS)
             answers[q.key] = [

@@ -20,7 +20,7 @@ class CouncilSessionMiddleware:
     Sessions live in the public schema, so without this a session cookie copied from one council's
     host to another's would carry its sign-in, or a sign-in half done, across. A session bound to
     another schema is treated as no session at all. Signed-in sessions also end after the council's
-    idle time. Sits after SessionMiddleware and before AuthenticationMiddleware.
+    idle time without a request. Sits after SessionMiddleware and before AuthenticationMiddleware.
     """
 
     def __init__(self, get_response):
@@ -33,15 +33,19 @@ class CouncilSessionMiddleware:
         bound = session.get(SESSION_SCHEMA_KEY)
         if (bound is not None and bound != schema) or (bound is None and "_auth_user_id" in session):
             request.session = self.session_store()
+        elif "_auth_user_id" in session:
+            touched = session.get(SESSION_TOUCHED_KEY)
+            if touched is not None and time.time() - touched > self.idle_minutes(request) * 60:
+                session.flush()  # signed out after the council's idle time; this request is anonymous
         response = self.get_response(request)
         session = request.session
         if session.get(SESSION_SCHEMA_KEY) is None and not session.is_empty():
             session[SESSION_SCHEMA_KEY] = schema
         if "_auth_user_id" in session:
-            # Sliding idle time: refreshed at most once a minute, not written on every request.
+            # The idle clock is kept server-side, refreshed at most once a minute (not a write per request);
+            # the cookie itself still ends when the browser closes (allauth's set_expiry(0)).
             now = int(time.time())
             if now - session.get(SESSION_TOUCHED_KEY, 0) >= TOUCH_EVERY_SECONDS:
-                session.set_expiry(self.idle_minutes(request) * 60)
                 session[SESSION_TOUCHED_KEY] = now
         return response
 
@@ -71,8 +75,8 @@ class PasswordPolicyMiddleware:
         if required and request.user.is_authenticated and not request.path.startswith(self.ALLOWED_PREFIXES):
             messages.warning(
                 request,
-                "This council's password rules are stricter than your password meets. Choose a new password: "
-                + "; ".join(required),
+                "The password rules of a council portal you use are stricter than your password meets. "
+                "Choose a new password: " + "; ".join(required),
             )
             return redirect("account_change_password")
         return self.get_response(request)

@@ -50,7 +50,9 @@ class AssessmentRequest(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # Per-council prefix, and a name the uploader does not choose (ARCHITECTURE.md 7).
-    return f"{connection.schema_name}/requests/{instance.request_id}/{instance.sha256[:16]}.{instance.extension}"
+    return (
+        f"{connection.schema_name}/requests/{instance.request_id}/{instance.sha256[:16]}.{instance.extension}"
+    )
 
 
 class Attachment(models.Model):

@@ -9,7 +9,9 @@ RECENT_DAYS = 30
 
 def requests_drafts_of(*, user) -> list[AssessmentRequest]:
     return list(
-        AssessmentRequest.objects.filter(owner=user, status=RequestStatus.DRAFT).select_related("version__definition")
+        AssessmentRequest.objects.filter(owner=user, status=RequestStatus.DRAFT).select_related(
+            "version__definition"
+        )
     )
 
 

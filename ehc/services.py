@@ -87,7 +87,9 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
         locked.submitted_at = timezone.now()
         locked.reference = _new_reference()
         locked.save(update_fields=["status", "submitted_at", "reference", "updated_at"])
-        audit_record(actor=by, action="request.submitted", target=locked, detail={"reference": locked.reference})
+        audit_record(
+            actor=by, action="request.submitted", target=locked, detail={"reference": locked.reference}
+        )
         council = connection.tenant.name
         reference, address = locked.reference, by.email
         # The acknowledgement says what, never who (ARCHITECTURE.md 8): no child's name, no answers.

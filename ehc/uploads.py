@@ -44,6 +44,10 @@ def handle_upload_action(request, draft, action: str) -> dict[str, str]:
         )
         uploaded.seek(0)
         attachment.file.save(checked.name, uploaded, save=True)
-        audit_record(actor=request.user, action="request.file_attached", target=draft,
-                     detail={"size": checked.size, "type": checked.extension})
+        audit_record(
+            actor=request.user,
+            action="request.file_attached",
+            target=draft,
+            detail={"size": checked.size, "type": checked.extension},
+        )
     return {}

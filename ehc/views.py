@@ -20,7 +20,9 @@ CHECK = "check-answers"
 
 def _offered(request) -> list[FormDefinition]:
     enabled = request.council_config.request_form_variants
-    return sorted(FormDefinition.objects.filter(slug__in=enabled, kind="request"), key=lambda d: enabled.index(d.slug))
+    return sorted(
+        FormDefinition.objects.filter(slug__in=enabled, kind="request"), key=lambda d: enabled.index(d.slug)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,8 +138,10 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
     errors = page_errors(current, answers)
     if errors:
         return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, errors))
-    return redirect("request_page", pk=draft.pk, page=following) if following else redirect(
-        "request_check", pk=draft.pk
+    return (
+        redirect("request_page", pk=draft.pk, page=following)
+        if following
+        else redirect("request_check", pk=draft.pk)
     )
 
 
@@ -147,7 +151,11 @@ def _summary(draft):
     parts = []
     for page in definition.pages:
         rows = [
-            {"q": q, "value": display_value(q, draft.answers.get(q.key)), "error": errors.get(page.key, {}).get(q.key)}
+            {
+                "q": q,
+                "value": display_value(q, draft.answers.get(q.key)),
+                "error": errors.get(page.key, {}).get(q.key),
+            }
             for q in page.questions
             if q.type != "files"
         ]
@@ -172,7 +180,9 @@ def check(request, pk):
         try:
             services.request_submit(request=draft, by=request.user)
         except ValidationError:
-            return render(request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors})
+            return render(
+                request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors}
+            )
         messages.success(request, "Your form has been submitted to the Local Authority.")
         return redirect("submitted_forms")
     return render(request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors})
@@ -206,7 +216,9 @@ def recover(request):
             draft.delete()
             messages.success(request, "The form has been deleted.")
         return redirect("recover_form")
-    return render(request, "ehc/requests/drafts.html", {"drafts": selectors.requests_drafts_of(user=request.user)})
+    return render(
+        request, "ehc/requests/drafts.html", {"drafts": selectors.requests_drafts_of(user=request.user)}
+    )
 
 
 @login_required

@@ -92,6 +92,10 @@ def council_admin_add(*, council: Council, email: str) -> Membership:
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        # Their first password is set through a link sent to this address, which proves it.
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
     with schema_context(council.schema_name):
         return membership_grant(user=user, role=Role.COUNCIL_ADMIN)
 

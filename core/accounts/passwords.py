@@ -124,8 +124,9 @@ def policy_errors(password: str, policy: Policy, user=None) -> list[ValidationEr
                 ValidationError("Your password must be different to your current password", code="current")
             )
         else:
+            # The newest history row is the current password; the N before it are the "previous N".
             previous = PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[
-                : policy.history
+                : policy.history + 1
             ]
             if any(check_password(password, encoded) for encoded in previous):
                 errors.append(

@@ -6,11 +6,12 @@
 
 from allauth.account.stages import LoginStage
 from allauth.core.internal.httpkit import headed_redirect_response
+from django.contrib import messages
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from core.accounts import codes
-from core.models import Profile
+from core.models import Membership, Profile
 from core.notifications import email_send, sms_send
 from core.selectors import membership_roles
 
@@ -32,6 +33,12 @@ class CouncilMembershipStage(LoginStage):
             return (None, True) if user.is_staff else (headed_redirect_response("account_login"), False)
         if membership_roles(user=user):
             return None, True
+        if Membership.objects.filter(user=user).exists():
+            # Their access here was removed: they cannot give it back to themselves by joining.
+            messages.error(
+                self.request, "Your access to this portal has been removed. Contact the SEND team."
+            )
+            return headed_redirect_response("account_login"), False
         return headed_redirect_response(self.urlname), True
 
 
@@ -53,6 +60,8 @@ class SignInCodeStage(LoginStage):
     def handle(self):
         if self.login.signup or self.login.user is None:
             return None, True  # they have just proved their email address with a code
+        if on_platform_host() and not self.login.user.is_staff:
+            return headed_redirect_response("account_login"), False  # only operators sign in here
         if not self.state.get("digest"):
             self.send_code()
         return headed_redirect_response(self.urlname), True

@@ -124,7 +124,11 @@ def my_account(request):
     return render(
         request,
         "core/accounts/my_account.html",
-        {"profile": profile, "is_council_admin": Role.COUNCIL_ADMIN in roles, "is_staff_member": bool(roles & STAFF_ROLES)},
+        {
+            "profile": profile,
+            "is_council_admin": Role.COUNCIL_ADMIN in roles,
+            "is_staff_member": bool(roles & STAFF_ROLES),
+        },
     )
 
 

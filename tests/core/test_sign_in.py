@@ -1,5 +1,7 @@
 """Secure login: password, then a code from the council's channel; membership per council."""
 
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -133,21 +135,23 @@ def test_one_identity_signs_in_to_two_councils(db):
 
 def test_someone_from_another_council_is_offered_to_join(oxon_parent, worcestershire):
     client = host_client("worcestershire")
-    response = sign_in_step_1(client, oxon_parent.email)
+    sign_in_step_1(client, oxon_parent.email)
+    # The second factor first: nothing is granted to a password alone.
+    response = client.post(
+        "/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))}
+    )
     assert response["Location"] == "/accounts/join/"
     page = client.get("/accounts/join/").content.decode()
     assert "Do you want to use your account with Worcestershire Children First?" in page
     assert "Oxfordshire" not in page
-    assert emails_to(oxon_parent.email)[-1:] == emails_to(oxon_parent.email)[-1:]  # no code sent yet
 
     no_answer = client.post("/accounts/join/", {})
     assert "Select yes if you want to use your account with this council" in no_answer.content.decode()
 
     joined = client.post("/accounts/join/", {"join": "yes"})
-    assert joined["Location"] == "/accounts/code/"
+    assert joined.status_code == 302
     with schema_context(worcestershire.schema_name):
         assert Membership.objects.get(user=oxon_parent).role == Role.PARENT
-    client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
     # Signed in; Worcestershire's rules are stricter than Oxfordshire's, so a new password comes first.
     assert client.get("/account/")["Location"] == "/accounts/password/change/"
 
@@ -155,6 +159,7 @@ def test_someone_from_another_council_is_offered_to_join(oxon_parent, worcesters
 def test_declining_to_join_signs_nobody_in(oxon_parent, worcestershire):
     client = host_client("worcestershire")
     sign_in_step_1(client, oxon_parent.email)
+    client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
     assert client.post("/accounts/join/", {"join": "no"})["Location"] == "/accounts/login/"
     with schema_context(worcestershire.schema_name):
         assert not Membership.objects.filter(user=oxon_parent).exists()
@@ -162,9 +167,25 @@ def test_declining_to_join_signs_nobody_in(oxon_parent, worcestershire):
 
 def test_only_operators_sign_in_on_the_platform_host(oxon_parent):
     client = host_client("public")
+    sent_before = len(emails_to(oxon_parent.email))
     response = sign_in_step_1(client, oxon_parent.email)
     assert response["Location"] == "/accounts/login/"
     assert client.get("/admin/").status_code == 302
+    assert len(emails_to(oxon_parent.email)) == sent_before  # no code sent to someone who cannot sign in here
+
+
+def test_a_removed_member_cannot_rejoin_by_signing_in(oxon_parent, oxfordshire):
+    with schema_context(oxfordshire.schema_name):
+        Membership.objects.filter(user=oxon_parent).update(is_active=False)
+    client = host_client("oxfordshire")
+    sign_in_step_1(client, oxon_parent.email)
+    response = client.post(
+        "/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))}
+    )
+    assert response["Location"] == "/accounts/login/"
+    assert "Your access to this portal has been removed" in client.get("/accounts/login/").content.decode()
+    with schema_context(oxfordshire.schema_name):
+        assert not Membership.objects.get(user=oxon_parent).is_active
 
 
 def test_session_ends_after_the_councils_idle_time(oxfordshire, oxon_parent):
@@ -172,7 +193,17 @@ def test_session_ends_after_the_councils_idle_time(oxfordshire, oxon_parent):
     sign_in_step_1(client, oxon_parent.email)
     client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
     response = client.get("/account/")
-    assert response.wsgi_request.session.get_expiry_age() == 30 * 60
+    assert response.status_code == 200
+    assert response.wsgi_request.session.get_expire_at_browser_close()  # nothing outlives the browser
+
+    session = client.session
+    session["_touched_at"] = int(time.time()) - 29 * 60  # 29 minutes without a request: still signed in
+    session.save()
+    assert client.get("/account/").status_code == 200
+    session = client.session
+    session["_touched_at"] = int(time.time()) - 31 * 60  # Oxfordshire's idle time is 30 minutes
+    session.save()
+    assert client.get("/account/")["Location"].startswith("/accounts/login/")
 
 
 def test_sign_in_failures_are_rate_limited_with_a_clear_message(oxon_parent):
@@ -204,8 +235,8 @@ def test_get_user_model_is_the_public_identity():
 def test_a_stricter_council_joined_later_asks_for_a_new_password(oxon_parent, worcestershire):
     client = host_client("worcestershire")
     sign_in_step_1(client, oxon_parent.email)
-    client.post("/accounts/join/", {"join": "yes"})
     client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
+    client.post("/accounts/join/", {"join": "yes"})
     response = client.get("/account/", follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/password/change/"
     html = response.content.decode()

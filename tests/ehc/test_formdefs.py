@@ -19,7 +19,17 @@ def post(data: str) -> QueryDict:
 def test_every_shipped_form_has_the_guides_parts():
     for slug, schema in REQUEST_FORMS.items():
         keys = [p.key for p in definition_from_dict(schema).pages]
-        assert keys == ["application", "contents", "part1", "part2", "part3", "part4", "part5", "part6", "part10"], slug
+        assert keys == [
+            "application",
+            "contents",
+            "part1",
+            "part2",
+            "part3",
+            "part4",
+            "part5",
+            "part6",
+            "part10",
+        ], slug
 
 
 def test_school_variants_carry_the_evidence_list():
@@ -41,10 +51,15 @@ def test_required_questions_are_named_in_their_own_words():
 
 @pytest.mark.parametrize(
     ("day", "month", "year", "message"),
-    [("31", "2", "2019", "Date of birth must be a real date"), ("1", "1", "2999", "Date of birth must be in the past")],
+    [
+        ("31", "2", "2019", "Date of birth must be a real date"),
+        ("1", "1", "2999", "Date of birth must be in the past"),
+    ],
 )
 def test_dates_must_be_real(day, month, year, message):
-    answers = answers_from_post(PART1, post(f"date_of_birth-day={day}&date_of_birth-month={month}&date_of_birth-year={year}"))
+    answers = answers_from_post(
+        PART1, post(f"date_of_birth-day={day}&date_of_birth-month={month}&date_of_birth-year={year}")
+    )
     assert page_errors(PART1, answers)["date_of_birth"] == message
 
 
@@ -56,7 +71,10 @@ def test_a_choice_outside_the_list_is_refused():
 def test_tables_keep_their_rows_and_check_dates():
     part3 = PARENT.page("part3")
     answers = answers_from_post(
-        part3, post("needs-rows=2&needs-0-information=Speech&needs-0-date=13-07-2021&needs-1-information=Sleep&needs-1-date=31-02-2021")
+        part3,
+        post(
+            "needs-rows=2&needs-0-information=Speech&needs-0-date=13-07-2021&needs-1-information=Sleep&needs-1-date=31-02-2021"
+        ),
     )
     assert answers["needs"][1]["information"] == "Sleep"
     assert page_errors(part3, answers)["needs"] == "Date in row 2 must be a real date, like 13-07-2021"

@@ -30,13 +30,26 @@ PAGES = {
         "parent1_name": "Rose Field",
     },
     "part2": {"views_child": "Poppy loves drawing and wants to be a vet."},
-    "part3": {"needs-rows": "1", "needs-0-information": "Speech and language", "needs-0-date": "13-07-2025",
-              "needs-0-document": "SALT report.pdf"},
-    "part4": {"health_support-rows": "1", "health_support-0-details": "Speech therapy weekly",
-              "social_care_support-rows": "1"},
+    "part3": {
+        "needs-rows": "1",
+        "needs-0-information": "Speech and language",
+        "needs-0-date": "13-07-2025",
+        "needs-0-document": "SALT report.pdf",
+    },
+    "part4": {
+        "health_support-rows": "1",
+        "health_support-0-details": "Speech therapy weekly",
+        "social_care_support-rows": "1",
+    },
     "part5": {"additional": "None."},
-    "part6": {"consent": "confirmed", "consent_name": "Rose Field", "consent_date-day": "1",
-              "consent_date-month": "11", "consent_date-year": "2026", "preferred_contact": "portal"},
+    "part6": {
+        "consent": "confirmed",
+        "consent_name": "Rose Field",
+        "consent_date-day": "1",
+        "consent_date-month": "11",
+        "consent_date-year": "2026",
+        "preferred_contact": "portal",
+    },
     "part10": {},
 }
 
@@ -67,7 +80,12 @@ def fill(client, draft, pages=PAGES):
 
 def test_start_page_offers_the_councils_variants(db):
     oxon = host_client("oxfordshire").get("/ehc-needs-assessment/").content.decode()
-    for name in ("Parents/Young Person", "Early Years", "Primary School", "Secondary School/Further Education"):
+    for name in (
+        "Parents/Young Person",
+        "Early Years",
+        "Primary School",
+        "Secondary School/Further Education",
+    ):
         assert name in oxon
     assert "In order to progress with this form you must either" in oxon
     herts = host_client("hertfordshire").get("/ehc-needs-assessment/").content.decode()
@@ -123,15 +141,24 @@ def test_table_rows_are_added_and_removed_without_javascript(parent):
     draft = begin(client)
     added = client.post(
         f"/forms/{draft.pk}/part4/",
-        {"health_support-rows": "1", "health_support-0-details": "Physio", "social_care_support-rows": "1",
-         "action": "add_row:health_support"},
+        {
+            "health_support-rows": "1",
+            "health_support-0-details": "Physio",
+            "social_care_support-rows": "1",
+            "action": "add_row:health_support",
+        },
     ).content.decode()
     assert 'name="health_support-1-details"' in added
     assert 'value="Physio"' in added
     removed = client.post(
         f"/forms/{draft.pk}/part4/",
-        {"health_support-rows": "2", "health_support-0-details": "Physio", "health_support-1-details": "OT",
-         "social_care_support-rows": "1", "action": "remove_row:health_support:0"},
+        {
+            "health_support-rows": "2",
+            "health_support-0-details": "Physio",
+            "health_support-1-details": "OT",
+            "social_care_support-rows": "1",
+            "action": "remove_row:health_support:0",
+        },
     ).content.decode()
     assert 'value="OT"' in removed
     assert 'value="Physio"' not in removed
@@ -163,7 +190,8 @@ def test_full_request_submitted_listed_and_read_only(parent, oxfordshire, django
     assert draft.reference.startswith("EHC-")
     acknowledgement = emails_to(user.email)[-1]
     assert draft.reference in acknowledgement
-    assert "Poppy" not in acknowledgement and "Field" not in acknowledgement  # says what, never who
+    assert "Poppy" not in acknowledgement  # says what, never who
+    assert "Field" not in acknowledgement
 
     # Read-only now: pages redirect to the view, and a write is refused.
     assert client.get(f"/forms/{draft.pk}/part1/")["Location"] == f"/forms/{draft.pk}/view/"
@@ -212,8 +240,10 @@ def test_new_wording_leaves_a_submitted_request_as_it_was(parent, oxfordshire):
         schema = definition.versions.first().schema
         new = {**schema, "pages": [dict(p) for p in schema["pages"]]}
         part2 = next(p for p in new["pages"] if p["key"] == "part2")
-        part2["questions"] = [{**q, "label": "What does your child enjoy?"} if q["key"] == "views_child" else q
-                              for q in part2["questions"]]
+        part2["questions"] = [
+            {**q, "label": "What does your child enjoy?"} if q["key"] == "views_child" else q
+            for q in part2["questions"]
+        ]
         version = form_version_publish(definition=definition, schema=new, by=None)
         assert version.number == 2
     old = client.get(f"/forms/{draft.pk}/view/").content.decode()
@@ -246,9 +276,12 @@ def test_a_school_variant_is_submitted_by_a_professional(oxfordshire, django_cap
         **PAGES,
         "application": {"request_statements": "professional", "setting_name": "Cherwell Primary"},
         "part1": {**PAGES["part1"], "on_behalf_of": "professional", "relationship": "SENCo"},
-        "part3": {**PAGES["part3"], "evidence_school_report": "Report, July 2026, Class teacher",
-                  "evidence_needs": "Assessment summary, June 2026, SENCo",
-                  "evidence_pupil_profile": "Pupil profile with reviews Oct, Feb, Jun"},
+        "part3": {
+            **PAGES["part3"],
+            "evidence_school_report": "Report, July 2026, Class teacher",
+            "evidence_needs": "Assessment summary, June 2026, SENCo",
+            "evidence_pupil_profile": "Pupil profile with reviews Oct, Feb, Jun",
+        },
     }
     bad = client.post(f"/forms/{draft.pk}/part3/", {**PAGES["part3"], "action": "next"}).content.decode()
     assert "Enter the document for: School report including child" in bad
