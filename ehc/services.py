@@ -98,8 +98,8 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
                 to=address,
                 subject=f"{council}: we have received your request ({reference})",
                 body=(
-                    f"{council} has received your request for an Education, Health and Care needs assessment, "
-                    f"reference {reference}.\n\nWe will tell you our decision within 6 weeks. Sign in to the "
+                    f"{council} has received your request for an Education, Health and Care needs "
+                    f"assessment, reference {reference}.\n\nWe will tell you our decision within 6 weeks. Sign in to the "
                     "EHC Portal to see your submitted forms."
                 ),
             )
