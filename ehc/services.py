@@ -99,8 +99,9 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
                 subject=f"{council}: we have received your request ({reference})",
                 body=(
                     f"{council} has received your request for an Education, Health and Care needs "
-                    f"assessment, reference {reference}.\n\nWe will tell you our decision within 6 weeks. Sign in to the "
-                    "EHC Portal to see your submitted forms."
+                    f"assessment, reference {reference}.\n\n"
+                    "We will tell you our decision within 6 weeks. "
+                    "Sign in to the EHC Portal to see your submitted forms."
                 ),
             )
         )
