@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.formdefs import answers_from_post, display_value, form_errors, page_errors
 from core.models import FormDefinition
+from core.pdf import pdf_render
 from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from ehc import selectors, services
@@ -204,6 +205,24 @@ def view(request, pk):
         raise Http404("No such form")
     parts, _ = _summary(form)
     return render(request, "ehc/requests/view.html", {"form": form, "parts": parts})
+
+
+@login_required
+def pdf(request, pk):
+    """Create PDF: the whole form with the answers so far (or as submitted)."""
+    form = get_object_or_404(AssessmentRequest.objects.select_related("version__definition", "owner"), pk=pk)
+    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
+        raise Http404("No such form")
+    parts, _ = _summary(form)
+    content = pdf_render(
+        template="ehc/requests/pdf.html",
+        context={"parts": parts, "title": form.version.definition.name, "reference": form.reference},
+        council=request.tenant,
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    name = form.reference or f"draft-{form.pk}"
+    response["Content-Disposition"] = f'attachment; filename="ehc-request-{name}.pdf"'
+    return response
 
 
 @login_required

@@ -1,9 +1,11 @@
 """Requesting an EHC needs assessment: start, fill in, save, recover, check, submit; the SEND team's list."""
 
 import datetime
+import subprocess
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.cache import cache
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -11,6 +13,7 @@ from django_tenants.utils import schema_context
 from core.models import AuditEvent, FormDefinition
 from core.roles import Role
 from ehc.models import AssessmentRequest
+from tenants.configuration.models import CouncilConfiguration
 from ehc.services import drafts_purge, form_version_publish
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
@@ -291,3 +294,71 @@ def test_a_school_variant_is_submitted_by_a_professional(oxfordshire, django_cap
     draft.refresh_from_db()
     assert draft.status == "submitted"
     assert draft.version.definition.slug == "primary"
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "request.pdf"
+    path.write_bytes(content)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(result.stdout.split())
+
+
+def test_create_pdf_holds_every_answer(parent, tmp_path):
+    client, _ = parent
+    draft = begin(client)
+    fill(client, draft)
+    response = client.get(f"/forms/{draft.pk}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content, tmp_path)
+    for answer in (
+        "Poppy",
+        "Field",
+        "Mother",
+        "3 March 2018",
+        "Rose Field",
+        "Poppy loves drawing and wants to be a vet.",
+        "Speech and language",
+        "13-07-2025",
+        "SALT report.pdf",
+        "Speech therapy weekly",
+        "Portal",
+        "Oxfordshire County Council",
+        "Page 1 of",
+    ):
+        assert answer in text, answer
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_uploads_are_checked_listed_and_removable(parent, tmp_path):
+    client, _ = parent
+    draft = begin(client)
+    page = f"/forms/{draft.pk}/part10/"
+    ok = client.post(page, {"action": "upload", "documents": SimpleUploadedFile("report.pdf", PDF_BYTES)})
+    assert "report.pdf" in ok.content.decode()
+    refused = client.post(
+        page, {"action": "upload", "documents": SimpleUploadedFile("notes.rtf", b"{\\rtf1 hi}")}
+    )
+    html = refused.content.decode()
+    assert "[rtf] is not an accepted extension. Accepted extensions: doc, docx, pdf, jpg, jpeg, png" in html
+    assert "There is a problem" in html
+    assert "report.pdf" in html  # what was already attached is still there
+    renamed = client.post(
+        page, {"action": "upload", "documents": SimpleUploadedFile("tool.pdf", b"MZ\x90\x00" * 64)}
+    )
+    assert "The selected file&#x27;s content does not match its .pdf extension" in renamed.content.decode()
+    with schema_context("oxfordshire"):  # a council that accepts text files: the EICAR test file is one
+        CouncilConfiguration.objects.filter(pk=1).update(upload_types=["pdf", "txt"])
+    eicar = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    virus = client.post(page, {"action": "upload", "documents": SimpleUploadedFile("eicar.txt", eicar)})
+    assert "The selected file contains a virus" in virus.content.decode()
+    draft.refresh_from_db()
+    with schema_context("oxfordshire"):
+        attachments = list(draft.attachments.all())
+    assert [a.original_name for a in attachments] == ["report.pdf"]
+    assert attachments[0].file.name.startswith(f"oxfordshire/requests/{draft.pk}/")
+    removed = client.post(page, {"action": f"remove_file:{attachments[0].pk}"})
+    assert "report.pdf" not in removed.content.decode()
