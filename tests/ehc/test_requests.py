@@ -5,16 +5,16 @@ import subprocess
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, FormDefinition
 from core.roles import Role
 from ehc.models import AssessmentRequest
-from tenants.configuration.models import CouncilConfiguration
 from ehc.services import drafts_purge, form_version_publish
+from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.mail import emails_to
