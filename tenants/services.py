@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from core.models import Membership, Profile
 from core.roles import Role
@@ -163,3 +163,15 @@ def demo_council_seed(*, spec: dict, password: str) -> tuple[Council, list[tuple
     with schema_context(council.schema_name), transaction.atomic():
         accounts = _demo_configure(spec=spec, password=password)
     return council, accounts
+
+
+def councils_each(*, func, **kwargs) -> dict[str, object]:
+    """Scheduled work: run ``func(**kwargs)`` in every active council's schema, one after another,
+    skipping a council whose schema is not there yet (still being created). Returns results by schema."""
+    results = {}
+    for council in Council.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name()):
+        if not schema_exists(council.schema_name):
+            continue
+        with schema_context(council.schema_name):
+            results[council.schema_name] = func(**kwargs)
+    return results
