@@ -9,6 +9,7 @@ urlpatterns = [
     path("forms/<int:pk>/submit/", views.confirm, name="request_confirm"),
     path("forms/<int:pk>/view/", views.view, name="request_view"),
     path("forms/<int:pk>/pdf/", views.pdf, name="request_pdf"),
+    path("forms/<int:pk>/files/<int:file_id>/", views.attachment, name="request_attachment"),
     path("forms/<int:pk>/<slug:page>/", views.page_view, name="request_page"),
     path("account/recover-a-form/", views.recover, name="recover_form"),
     path("account/submitted-forms/", views.submitted, name="submitted_forms"),

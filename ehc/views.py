@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -13,6 +13,7 @@ from core.models import FormDefinition
 from core.pdf import pdf_render
 from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
+from core.services import audit_record
 from ehc import selectors, services
 from ehc.models import AssessmentRequest
 
@@ -80,6 +81,7 @@ def _page_context(draft, page, answers, errors):
         "previous": previous,
         "following": following,
         "attachments": draft.attachments.all() if any(q.type == "files" for q in page.questions) else [],
+        "required_here": any(q.required for q in page.questions),
     }
 
 
@@ -222,6 +224,24 @@ def pdf(request, pk):
     response = HttpResponse(content, content_type="application/pdf")
     name = form.reference or f"draft-{form.pk}"
     response["Content-Disposition"] = f'attachment; filename="ehc-request-{name}.pdf"'
+    return response
+
+
+@login_required
+def attachment(request, pk, file_id):
+    """A supporting document, only to its uploader or the council's SEND staff, and audited
+    (ARCHITECTURE.md 7: files never sit behind a public URL)."""
+    form = get_object_or_404(AssessmentRequest, pk=pk)
+    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
+        raise Http404("No such file")
+    document = get_object_or_404(form.attachments, pk=file_id)
+    audit_record(
+        actor=request.user, action="request.file_downloaded", target=form, detail={"file": document.pk}
+    )
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    response["Content-Type"] = document.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

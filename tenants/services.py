@@ -110,7 +110,9 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
     """Inside a council's schema: its configuration, teams, message types, stages, logo and staff."""
 
     config = CouncilConfiguration.objects.select_for_update().get(pk=1)
-    for field, value in spec["config"].items():
+    # The upload rules in Oxfordshire's guide, unless a council's spec says otherwise.
+    defaults = {"upload_types": ["doc", "docx", "pdf", "jpg", "jpeg", "png"], "upload_max_mb": 15}
+    for field, value in {**defaults, **spec["config"]}.items():
         setattr(config, field, value)
     config.full_clean(exclude=["logo"])
     if not config.logo:

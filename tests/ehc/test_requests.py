@@ -382,3 +382,35 @@ def test_the_scheduled_task_purges_old_drafts_in_every_council(parent, oxfordshi
     assert set(results) == {"oxfordshire", "worcestershire", "hertfordshire", "nelincs"}
     with schema_context(oxfordshire.schema_name):
         assert not AssessmentRequest.objects.filter(pk=old.pk).exists()
+
+
+def test_a_supporting_document_is_served_only_to_its_uploader_and_staff(parent, oxfordshire):
+    client, _ = parent
+    draft = begin(client)
+    client.post(
+        f"/forms/{draft.pk}/part10/",
+        {"action": "upload", "documents": SimpleUploadedFile("r.pdf", PDF_BYTES)},
+    )
+    with schema_context(oxfordshire.schema_name):
+        document = draft.attachments.get()
+    url = f"/forms/{draft.pk}/files/{document.pk}/"
+    own = client.get(url)
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF_BYTES
+    assert own["Content-Disposition"].startswith("attachment;")
+
+    other = UserFactory(email="other.parent.files@example.com")
+    with schema_context(oxfordshire.schema_name):
+        MembershipFactory(user=other, role=Role.PARENT)
+    assert sign_in(host_client("oxfordshire"), other, oxfordshire).get(url).status_code == 404
+    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    assert sign_in(host_client("oxfordshire"), caseworker, oxfordshire).get(url).status_code == 200
+    worcs_admin = get_user_model().objects.get(email="admin@worcestershire.example")
+    from tenants.models import Council
+
+    worcs = sign_in(
+        host_client("worcestershire"), worcs_admin, Council.objects.get(schema_name="worcestershire")
+    )
+    assert worcs.get(url).status_code == 404  # another council's host has no such request
+    with schema_context(oxfordshire.schema_name):
+        assert AuditEvent.objects.filter(action="request.file_downloaded").count() == 2
