@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ehc import views
+from ehc import form_admin, views
 
 urlpatterns = [
     path("ehc-needs-assessment/", views.start, name="request_start"),
@@ -14,4 +14,6 @@ urlpatterns = [
     path("account/recover-a-form/", views.recover, name="recover_form"),
     path("account/submitted-forms/", views.submitted, name="submitted_forms"),
     path("requests/", views.incoming, name="requests_incoming"),
+    path("council/forms/", form_admin.forms_list, name="forms_admin"),
+    path("council/forms/<slug:slug>/", form_admin.form_edit, name="form_edit"),
 ]

@@ -66,7 +66,7 @@ def test_make_run_serves_the_demo_councils_from_embedded_postgres():
         output = (ROOT / "var" / "make-run-smoke.log").read_text()
         assert status == 200, output[-3000:]
 
-        assert "Demo councils and accounts (password: demo-password-2026)" in output
+        assert "Demo councils and accounts (password: Demo-Password-2026)" in output
         assert "caseworker@oxfordshire.example" in output
         assert "therapist@nelincs.example" in output
 

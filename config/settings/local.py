@@ -12,7 +12,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", ".localhost", "1
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-2026")
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="Demo-Password-2026")
 
 if not env("DATABASE_URL", default=""):
     DATABASES = {"default": database_settings(BASE_DIR / env("EMBEDDED_PG_DIR", default="var/pg"))}

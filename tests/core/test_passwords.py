@@ -85,3 +85,15 @@ def test_django_validation_applies_the_current_councils_policy(oxfordshire, worc
     with schema_context(oxfordshire.schema_name), pytest.raises(ValidationError) as common:
         validate_password("password1234", user)
     assert "This password is too common." in common.value.messages
+
+
+@pytest.mark.django_db
+def test_the_demo_password_meets_every_reference_councils_policy(settings):
+    from tenants.selectors import password_policies_of  # noqa: PLC0415
+
+    user = UserFactory.build(email="demo-check@example.com")
+    admin = type(user).objects.get(email="admin@worcestershire.example")
+    assert password_policies_of(user=admin)
+    for schema in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs"):
+        with schema_context(schema):
+            validate_password(settings.DEMO_PASSWORD, user)

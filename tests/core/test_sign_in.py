@@ -112,7 +112,7 @@ def test_wrong_password_and_unknown_email_look_the_same(oxon_parent):
 
 def test_health_professional_gets_the_code_by_text_message(db):
     client = host_client("nelincs")
-    response = sign_in_step_1(client, "therapist@nelincs.example", "demo-password-2026")
+    response = sign_in_step_1(client, "therapist@nelincs.example", "Demo-Password-2026")
     assert response["Location"] == "/accounts/code/"
     assert "text message" in client.get("/accounts/code/").content.decode()
     text = texts_to("07700 900002")

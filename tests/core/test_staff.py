@@ -106,7 +106,7 @@ def test_inviting_someone_who_already_has_an_identity_just_adds_the_role(
             },
         )
     therapist.refresh_from_db()
-    assert therapist.check_password("demo-password-2026")  # untouched
+    assert therapist.check_password("Demo-Password-2026")  # untouched
     assert "Sign in with your existing EHC Portal password" in emails_to(therapist.email)[-1]
     with schema_context(oxfordshire.schema_name):
         assert Membership.objects.filter(user=therapist, role=Role.HEALTH_PROFESSIONAL).exists()

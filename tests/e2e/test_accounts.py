@@ -243,7 +243,7 @@ def test_forgotten_password_link_works_once(visit, url, page):
 
 def test_council_admin_invites_a_caseworker_who_sets_a_password_and_signs_in(visit, url, page, browser):
     accounts = Accounts(visit(url("hertfordshire", "/accounts/login/")))
-    accounts.sign_in("admin@hertfordshire.example", "demo-password-2026")
+    accounts.sign_in("admin@hertfordshire.example", "Demo-Password-2026")
     accounts.enter_code(last_code(emails_to("admin@hertfordshire.example")))
     page.get_by_role("link", name="Staff").click()
     assert_accessible(page)

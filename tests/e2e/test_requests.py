@@ -246,7 +246,31 @@ def test_a_school_variant_submitted_by_a_professional(visit, url, page, requeste
 
 def test_the_send_team_sees_the_request(visit, url, page, requesters):
     accounts = Accounts(visit(url("oxfordshire", "/accounts/login/")))
-    accounts.sign_in("caseworker@oxfordshire.example", "demo-password-2026")
+    accounts.sign_in("caseworker@oxfordshire.example", "Demo-Password-2026")
     accounts.enter_code(last_code(emails_to("caseworker@oxfordshire.example")))
     visit(url("oxfordshire", "/requests/"))
     expect(page.get_by_role("heading", name="Incoming requests")).to_be_visible()
+
+
+def test_a_council_admin_words_a_form_and_publishes_it(visit, url, page):
+    accounts = Accounts(visit(url("worcestershire", "/accounts/login/")))
+    accounts.sign_in("admin@worcestershire.example", "Demo-Password-2026")
+    accounts.enter_code(last_code(emails_to("admin@worcestershire.example")))
+    page.get_by_role("link", name="Form wording").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Change wording of Parents/Young Person EHCNA Application Form").click()
+    assert_accessible(page)
+    page.locator("#q-first_name-label").fill("")
+    page.locator("#new_label").fill("Which languages are spoken at home?")
+    page.get_by_role("button", name=re.compile("^Publish version")).click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the question's wording")
+    expect(page.locator("#new_label")).to_have_value("Which languages are spoken at home?")
+    assert_accessible(page)
+    page.locator("#q-first_name-label").fill("Child's first name")
+    page.get_by_role("button", name=re.compile("^Publish version")).click()
+    expect(
+        page.get_by_text(
+            re.compile(r"Version \d+ of Parents/Young Person EHCNA Application Form is published")
+        )
+    ).to_be_visible()
+    assert_accessible(page)

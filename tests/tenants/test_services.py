@@ -91,8 +91,8 @@ def test_create_council_command_reports_errors(db):
 
 def test_seed_demo_is_idempotent(db):
     spec = next(s for s in COUNCILS if s["schema_name"] == "worcestershire")
-    council, accounts = demo_council_seed(spec=spec, password="demo-password-2026")
-    council_again, accounts_again = demo_council_seed(spec=spec, password="demo-password-2026")
+    council, accounts = demo_council_seed(spec=spec, password="Demo-Password-2026")
+    council_again, accounts_again = demo_council_seed(spec=spec, password="Demo-Password-2026")
     assert council == council_again
     assert accounts == accounts_again
     with schema_context("worcestershire"):
