@@ -414,3 +414,43 @@ def test_a_supporting_document_is_served_only_to_its_uploader_and_staff(parent, 
     assert worcs.get(url).status_code == 404  # another council's host has no such request
     with schema_context(oxfordshire.schema_name):
         assert AuditEvent.objects.filter(action="request.file_downloaded").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "big.pdf",
+            b"%PDF-1.4\n" + bytes(15 * 1024 * 1024 + 1 - 9),
+            "The selected file must be smaller than 15MB",
+        ),
+        (
+            "report.docx",
+            None,  # a zip bomb, built below
+            "The selected file could not be checked, so it was not accepted",
+        ),
+    ],
+)
+def test_oversized_files_and_zip_bombs_are_refused_and_nothing_else_is_lost(
+    parent, oxfordshire, name, content, message
+):
+    from tests.core.test_uploads import MB, make_docx  # noqa: PLC0415
+
+    client, _ = parent
+    draft = begin(client)
+    client.post(
+        f"/forms/{draft.pk}/part10/",
+        {"action": "upload", "documents": SimpleUploadedFile("r.pdf", PDF_BYTES)},
+    )
+    client.post(f"/forms/{draft.pk}/part5/", {"additional": "Kept", "action": "save"})
+    if content is None:
+        content = make_docx(extra={"word/media/zeros.bin": 200 * MB})
+    html = client.post(
+        f"/forms/{draft.pk}/part10/", {"action": "upload", "documents": SimpleUploadedFile(name, content)}
+    )
+    html = html.content.decode()
+    assert message.replace("'", "&#x27;") in html
+    with schema_context(oxfordshire.schema_name):
+        assert [a.original_name for a in draft.attachments.all()] == ["r.pdf"]  # nothing stored, nothing lost
+        draft.refresh_from_db()
+        assert draft.answers["additional"] == "Kept"
