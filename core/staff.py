@@ -2,13 +2,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.decorators import role_required
 from core.models import Membership
 from core.roles import STAFF_ROLES, Role
-from core.selectors import user_has_role
 from core.services import staff_invite
 
 INVITABLE_ROLES = [
@@ -32,18 +31,9 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(choices=INVITABLE_ROLES, error_messages={"required": "Select their role"})
 
 
-def _require_admin(request) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    if not user_has_role(user=request.user, roles={Role.COUNCIL_ADMIN}):
-        raise PermissionDenied
-
-
+@role_required(Role.COUNCIL_ADMIN)
 @require_http_methods(["GET"])
 def staff_list(request):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    _require_admin(request)
     members = (
         Membership.objects.filter(role__in=[value for value, _ in INVITABLE_ROLES], is_active=True)
         .select_related("user")
@@ -52,11 +42,9 @@ def staff_list(request):
     return render(request, "core/staff/list.html", {"members": members})
 
 
+@role_required(Role.COUNCIL_ADMIN)
 @require_http_methods(["GET", "POST"])
 def staff_invite_view(request):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    _require_admin(request)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

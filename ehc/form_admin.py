@@ -6,14 +6,13 @@ import copy
 import secrets
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.decorators import role_required
 from core.formdefs import definition_from_dict
 from core.models import FormDefinition
 from core.roles import Role
-from core.selectors import user_has_role
 from ehc.services import form_version_publish
 
 LABEL_LIMIT = 300
@@ -21,16 +20,9 @@ HINT_LIMIT = 1000
 NEW_TYPES = {"text": "Short answer", "textarea": "Long answer"}
 
 
-def _require_admin(request) -> None:
-    if not request.user.is_authenticated or not user_has_role(user=request.user, roles={Role.COUNCIL_ADMIN}):
-        raise PermissionDenied
-
-
+@role_required(Role.COUNCIL_ADMIN)
 @require_http_methods(["GET"])
 def forms_list(request):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    _require_admin(request)
     definitions = FormDefinition.objects.prefetch_related("versions").order_by("slug")
     enabled = set(request.council_config.request_form_variants)
     rows = [
@@ -80,11 +72,9 @@ def _edited_schema(schema: dict, post) -> tuple[dict, dict[str, str]]:
     return new, errors
 
 
+@role_required(Role.COUNCIL_ADMIN)
 @require_http_methods(["GET", "POST"])
 def form_edit(request, slug):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    _require_admin(request)
     definition = get_object_or_404(FormDefinition, slug=slug)
     latest = definition.versions.first()
     schema, errors = latest.schema, {}

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from core.decorators import role_required
 from core.formdefs import answers_from_post, display_value, form_errors, page_errors
 from core.models import FormDefinition
 from core.pdf import pdf_render
@@ -266,11 +267,9 @@ def submitted(request):
     return render(request, "ehc/requests/submitted.html", {"forms": forms})
 
 
-@login_required
+@role_required(*STAFF_ROLES)
 def incoming(request):
     """The SEND team's list of submitted requests."""
-    if not user_has_role(user=request.user, roles=STAFF_ROLES):
-        raise PermissionDenied
     return render(request, "ehc/requests/incoming.html", {"requests": selectors.requests_incoming()})
 
 
