@@ -5,6 +5,7 @@ from django.db import connection, models
 
 from core.formdefs import Definition, definition_from_dict
 from core.models import FormVersion
+from ehc.workflow import Action, Stage
 
 
 class RequestStatus(models.TextChoices):
@@ -70,3 +71,84 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Case(models.Model):
+    """A child's EHC case, from the request to the plan and its reviews. Its stage moves only through
+    ehc.services.case_transition; every move is a CaseEvent."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    child_first_name = models.CharField(max_length=150)
+    child_last_name = models.CharField(max_length=150)
+    child_date_of_birth = models.DateField(null=True, blank=True)
+    request = models.OneToOneField(
+        AssessmentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
+    )
+    requestor = models.CharField(max_length=60, blank=True, help_text="Who the request was from")
+    received_on = models.DateField(help_text="The day the council received the request: week 0 of the clock")
+    stage = models.CharField(
+        max_length=30, choices=Stage.choices, default=Stage.REQUEST_RECEIVED, db_index=True
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}".strip()
+
+
+class CaseEvent(models.Model):
+    """One thing that happened to a case: who, when it happened, when it was recorded, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    stage_from = models.CharField(max_length=30, choices=Stage.choices)
+    stage_to = models.CharField(max_length=30, choices=Stage.choices)
+    happened_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} on {self.happened_on}"
+
+
+class ExceptionKind(models.TextChoices):
+    CLOSURE = "closure", "School or college closed for 4 weeks or more"
+    PERSONAL = "personal_circumstances", "Exceptional personal circumstances"
+    ABSENCE = "absence_from_area", "Away from the area for 4 weeks or more"
+    MISSED_APPOINTMENT = "missed_appointment", "Missed an appointment for an examination or test"
+
+
+class CaseException(models.Model):
+    """A reason the statutory time limits do not apply for a period (Regs. 5(4), 8(2), 10(4), 13(3))."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exceptions")
+    kind = models.CharField(max_length=30, choices=ExceptionKind.choices)
+    start = models.DateField()
+    end = models.DateField()
+    reason = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="exception_dates")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start}–{self.end}"

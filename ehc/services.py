@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.formdefs import form_errors
+from core.formdefs import definition_from_dict, form_errors, parse_date
 from core.models import FormDefinition, FormVersion
 from core.notifications import email_send
 from core.services import audit_record
 from ehc.definitions import REQUEST_FORMS
-from ehc.models import AssessmentRequest, RequestStatus
+from ehc.models import AssessmentRequest, Case, CaseEvent, RequestStatus
+from ehc.workflow import transition_for
 
 DRAFT_DAYS = 30
 REFERENCE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels (no words), no 0/O or 1/I
@@ -30,8 +31,6 @@ def form_definitions_install(*, definition_model=FormDefinition, version_model=F
 
 def form_version_publish(*, definition: FormDefinition, schema: dict, by) -> FormVersion:
     """A council publishes new wording: a new version; every earlier one stays as it was."""
-    from core.formdefs import definition_from_dict  # noqa: PLC0415
-
     try:
         definition_from_dict(schema)
     except (KeyError, TypeError) as error:
@@ -122,3 +121,72 @@ def drafts_purge(*, now: datetime.datetime | None = None) -> int:
     if count:
         audit_record(actor=None, action="request.drafts_purged", detail={"count": count})
     return count
+
+
+class TransitionRefused(ValidationError):
+    """The workflow table does not allow this move from the case's current stage."""
+
+
+def _case_reference() -> str:
+    return "CASE-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def case_open_from_request(*, request: AssessmentRequest, by) -> Case:
+    """A submitted request becomes a case; the clock starts on the day the council received it."""
+    with transaction.atomic():
+        locked = AssessmentRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != RequestStatus.SUBMITTED:
+            raise ValidationError("Only a submitted request can become a case")
+        if Case.objects.filter(request=locked).exists():
+            raise ValidationError("This request is already a case")
+        answers = locked.answers
+        case = Case.objects.create(
+            reference=_case_reference(),
+            child_first_name=answers.get("first_name", ""),
+            child_last_name=answers.get("last_name", ""),
+            child_date_of_birth=parse_date(answers.get("date_of_birth") or {}),
+            request=locked,
+            requestor="Education Setting"
+            if locked.version.definition.slug != "parent"
+            else "Parent/Young Person",
+            received_on=timezone.localdate(locked.submitted_at),
+        )
+        audit_record(actor=by, action="case.opened", target=case, detail={"request": locked.reference})
+    return case
+
+
+def case_transition(
+    *, case: Case, action: str, by, happened_on: datetime.date, reason: str = "", detail: dict | None = None
+) -> Case:
+    """Move a case by one row of the workflow table: lock it, check the move from its current stage,
+    record who, when and why, and audit it, all in one transaction."""
+    detail = detail or {}
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        move = transition_for(stage=locked.stage, action=action)
+        if move is None:
+            raise TransitionRefused(
+                f"This case is at '{locked.get_stage_display()}', where '{action}' is not allowed",
+                code="refused",
+            )
+        if move.needs_reason and not reason.strip():
+            raise ValidationError("Give the reason: the family is told it", code="reason")
+        missing = [key for key in move.needs_detail if not detail.get(key)]
+        if missing:
+            raise ValidationError(f"Give the {', '.join(missing)}", code="detail")
+        if happened_on < locked.received_on:
+            raise ValidationError("The date cannot be before the request was received", code="date")
+        CaseEvent.objects.create(
+            case=locked,
+            action=action,
+            stage_from=locked.stage,
+            stage_to=move.target,
+            happened_on=happened_on,
+            by=by,
+            reason=reason.strip(),
+            detail=detail,
+        )
+        locked.stage = move.target
+        locked.save(update_fields=["stage", "updated_at"])
+        audit_record(actor=by, action=f"case.{action}", target=locked, detail={"to": move.target})
+    return locked

@@ -1,0 +1,126 @@
+"""The workflow table, tested exhaustively, and the one service that moves a case."""
+
+import datetime
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from core.models import AuditEvent
+from ehc.models import Case, CaseEvent
+from ehc.services import TransitionRefused, case_transition
+from ehc.workflow import CLOSED, TRANSITIONS, Action, Stage, allowed_actions, transition_for
+
+# The whole table, spelled out: (stage, action) -> stage it leads to. Anything missing is forbidden.
+EXPECTED = {
+    (Stage.REQUEST_RECEIVED, Action.CONSIDER): Stage.DECISION_TO_ASSESS,
+    (Stage.REQUEST_RECEIVED, Action.DECIDE_TO_ASSESS): Stage.ASSESSMENT,
+    (Stage.REQUEST_RECEIVED, Action.DECIDE_NOT_TO_ASSESS): Stage.NOT_ASSESSED,
+    (Stage.DECISION_TO_ASSESS, Action.DECIDE_TO_ASSESS): Stage.ASSESSMENT,
+    (Stage.DECISION_TO_ASSESS, Action.DECIDE_NOT_TO_ASSESS): Stage.NOT_ASSESSED,
+    (Stage.ASSESSMENT, Action.REQUEST_ADVICE): Stage.ASSESSMENT,
+    (Stage.ASSESSMENT, Action.DECIDE_NOT_TO_ISSUE): Stage.NO_PLAN,
+    (Stage.ASSESSMENT, Action.ISSUE_DRAFT): Stage.DRAFT_PLAN,
+    (Stage.DRAFT_PLAN, Action.RECORD_PARENT_RESPONSE): Stage.DRAFT_PLAN,
+    (Stage.DRAFT_PLAN, Action.ISSUE_FINAL): Stage.FINAL_PLAN,
+    (Stage.FINAL_PLAN, Action.RECORD_REVIEW): Stage.PLAN_IN_PLACE,
+    (Stage.PLAN_IN_PLACE, Action.RECORD_REVIEW): Stage.PLAN_IN_PLACE,
+    (Stage.FINAL_PLAN, Action.CEASE): Stage.CEASED,
+    (Stage.PLAN_IN_PLACE, Action.CEASE): Stage.CEASED,
+}
+
+
+@pytest.mark.parametrize(("stage", "action"), list(itertools.product(Stage, Action)))
+def test_every_stage_and_action_pair_is_allowed_exactly_as_the_table_says(stage, action):
+    move = transition_for(stage=stage, action=action)
+    if (stage, action) in EXPECTED:
+        assert move is not None
+        assert move.target == EXPECTED[(stage, action)]
+    else:
+        assert move is None
+
+
+def test_closed_stages_allow_nothing_and_every_stage_is_reachable():
+    for stage in CLOSED:
+        assert allowed_actions(stage) == []
+    reachable = {Stage.REQUEST_RECEIVED} | {t.target for t in TRANSITIONS.values()}
+    assert reachable == set(Stage)
+
+
+def test_refusals_and_ceasing_need_a_reason():
+    assert {a for a, t in TRANSITIONS.items() if t.needs_reason} == {
+        Action.DECIDE_NOT_TO_ASSESS,
+        Action.DECIDE_NOT_TO_ISSUE,
+        Action.CEASE,
+    }
+
+
+@pytest.fixture
+def case(oxfordshire):
+    with schema_context(oxfordshire.schema_name):
+        yield Case.objects.create(
+            reference="CASE-TEST0001",
+            child_first_name="Red",
+            child_last_name="Robin",
+            received_on=datetime.date(2026, 9, 1),
+        )
+
+
+def test_a_case_moves_through_the_main_path_with_every_event_recorded(case):
+    day = datetime.date(2026, 9, 1)
+    for action, detail in (
+        (Action.CONSIDER, {}),
+        (Action.DECIDE_TO_ASSESS, {}),
+        (Action.REQUEST_ADVICE, {"service": "Speech and Language Therapy"}),
+        (Action.ISSUE_DRAFT, {}),
+        (Action.ISSUE_FINAL, {}),
+        (Action.RECORD_REVIEW, {}),
+    ):
+        day += datetime.timedelta(days=10)
+        case = case_transition(case=case, action=action, by=None, happened_on=day, detail=detail)
+    assert case.stage == Stage.PLAN_IN_PLACE
+    events = list(CaseEvent.objects.filter(case=case).values_list("action", "stage_to"))
+    assert events[0] == (Action.CONSIDER, Stage.DECISION_TO_ASSESS)
+    assert events[-1] == (Action.RECORD_REVIEW, Stage.PLAN_IN_PLACE)
+    assert AuditEvent.objects.filter(action="case.issue_final").count() == 1
+
+
+def test_a_forbidden_move_is_refused_and_changes_nothing(case):
+    with pytest.raises(TransitionRefused, match="not allowed"):
+        case_transition(case=case, action=Action.ISSUE_FINAL, by=None, happened_on=datetime.date(2026, 9, 5))
+    case.refresh_from_db()
+    assert case.stage == Stage.REQUEST_RECEIVED
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_a_refusal_needs_its_reason_and_advice_needs_its_service(case):
+    with pytest.raises(ValidationError, match="reason"):
+        case_transition(
+            case=case, action=Action.DECIDE_NOT_TO_ASSESS, by=None, happened_on=datetime.date(2026, 10, 1)
+        )
+    case = case_transition(
+        case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 10, 1)
+    )
+    with pytest.raises(ValidationError, match="service"):
+        case_transition(
+            case=case, action=Action.REQUEST_ADVICE, by=None, happened_on=datetime.date(2026, 10, 2)
+        )
+
+
+def test_a_date_before_the_request_is_refused(case):
+    with pytest.raises(ValidationError, match="before the request was received"):
+        case_transition(case=case, action=Action.CONSIDER, by=None, happened_on=datetime.date(2026, 8, 31))
+
+
+def test_the_service_decides_from_the_locked_row_not_the_callers_copy(case):
+    stale = Case.objects.get(pk=case.pk)
+    case_transition(case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 9, 2))
+    assert stale.stage == Stage.REQUEST_RECEIVED  # an out-of-date copy, as a second browser tab would hold
+    with pytest.raises(TransitionRefused):
+        case_transition(
+            case=stale, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 9, 2)
+        )
+    assert CaseEvent.objects.filter(case=case).count() == 1
+    assert connection.schema_name == "oxfordshire"
