@@ -31,3 +31,42 @@ def requests_incoming() -> list[AssessmentRequest]:
         .select_related("version__definition", "owner")
         .order_by("-submitted_at")
     )
+
+
+def case_due_dates(*, case) -> list:
+    """Every due date for a case, from its recorded events and exceptions through the one clock
+    (ARCHITECTURE.md 5: the parent's dashboard and the staff pages read the same dates). Two queries."""
+    from ehc import clock  # noqa: PLC0415 (kept beside the selector that feeds it)
+    from ehc.workflow import Action  # noqa: PLC0415
+
+    first: dict[str, object] = {}
+    advice, reviews = [], []
+    for event in case.events.all():
+        if event.action == Action.REQUEST_ADVICE:
+            advice.append(
+                clock.AdviceRequest(
+                    requested=event.happened_on,
+                    source=event.detail.get("service", ""),
+                    from_setting=bool(event.detail.get("from_setting")),
+                )
+            )
+        elif event.action == Action.RECORD_REVIEW:
+            reviews.append(event.happened_on)
+        else:
+            first.setdefault(event.action, event.happened_on)
+    events = clock.CaseEvents(
+        received=case.received_on,
+        decided_to_assess=first.get(Action.DECIDE_TO_ASSESS),
+        decided_not_to_assess=first.get(Action.DECIDE_NOT_TO_ASSESS),
+        advice_requested=tuple(advice),
+        no_plan_notified=first.get(Action.DECIDE_NOT_TO_ISSUE),
+        draft_served=first.get(Action.ISSUE_DRAFT),
+        final_issued=first.get(Action.ISSUE_FINAL),
+        review_meetings=tuple(reviews),
+        ceased=first.get(Action.CEASE),
+    )
+    exceptions = [
+        clock.ClockException(kind=e.kind, start=e.start, end=e.end, reason=e.reason)
+        for e in case.exceptions.all()
+    ]
+    return clock.case_due_dates(events=events, exceptions=exceptions)

@@ -124,3 +124,42 @@ def test_the_service_decides_from_the_locked_row_not_the_callers_copy(case):
         )
     assert CaseEvent.objects.filter(case=case).count() == 1
     assert connection.schema_name == "oxfordshire"
+
+
+def test_due_dates_come_from_the_recorded_events_through_the_one_clock(case, assert_queries):
+    from ehc.models import CaseException
+    from ehc.selectors import case_due_dates
+
+    received = datetime.date(2026, 9, 1)
+    case_transition(
+        case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 10, 6)
+    )
+    case_transition(
+        case=case,
+        action=Action.REQUEST_ADVICE,
+        by=None,
+        happened_on=datetime.date(2026, 10, 7),
+        detail={"service": "Speech and Language Therapy"},
+    )
+    case.refresh_from_db()
+    with assert_queries(2):  # events, exceptions: the same for any number of either
+        dues = {d.key: d for d in case_due_dates(case=case)}
+    assert case.received_on == received
+    assert dues["decision"].statutory_due == datetime.date(2026, 10, 12)  # 6 weeks, the start day counted
+    assert dues["decision"].done == datetime.date(2026, 10, 6)
+    assert dues["decision"].met
+    assert dues["final_plan"].statutory_due == datetime.date(2027, 1, 18)  # 20 weeks
+    advice = [d for d in dues.values() if d.key.startswith("advice")]
+    assert [a.statutory_due for a in advice] == [datetime.date(2026, 11, 17)]
+
+    CaseException.objects.create(
+        case=case,
+        kind="personal_circumstances",
+        start=datetime.date(2026, 11, 1),
+        end=datetime.date(2026, 11, 14),
+        reason="Family bereavement",
+    )
+    moved = {d.key: d for d in case_due_dates(case=case)}["final_plan"]
+    assert not moved.applies
+    assert moved.due == datetime.date(2027, 2, 1)  # 14 days later
+    assert moved.statutory_due == datetime.date(2027, 1, 18)
