@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ehc import form_admin, views
+from ehc import cases, form_admin, views
 
 urlpatterns = [
     path("ehc-needs-assessment/", views.start, name="request_start"),
@@ -14,6 +14,9 @@ urlpatterns = [
     path("account/recover-a-form/", views.recover, name="recover_form"),
     path("account/submitted-forms/", views.submitted, name="submitted_forms"),
     path("requests/", views.incoming, name="requests_incoming"),
+    path("requests/<int:pk>/open-case/", cases.case_open, name="case_open"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/<str:reference>/", cases.case_page, name="case_page"),
     path("council/forms/", form_admin.forms_list, name="forms_admin"),
     path("council/forms/<slug:slug>/", form_admin.form_edit, name="form_edit"),
 ]

@@ -16,7 +16,7 @@ from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
 from ehc import selectors, services
-from ehc.models import AssessmentRequest
+from ehc.models import AssessmentRequest, Case
 
 CHECK = "check-answers"
 
@@ -207,7 +207,13 @@ def view(request, pk):
     if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
         raise Http404("No such form")
     parts, _ = _summary(form)
-    return render(request, "ehc/requests/view.html", {"form": form, "parts": parts})
+    is_staff = user_has_role(user=request.user, roles=STAFF_ROLES)
+    form_case = Case.objects.filter(request=form).first() if is_staff else None
+    return render(
+        request,
+        "ehc/requests/view.html",
+        {"form": form, "parts": parts, "is_staff": is_staff, "form_case": form_case},
+    )
 
 
 @login_required

@@ -1,0 +1,117 @@
+"""The SEND team's case pages: list, case, actions; other councils and parents see nothing."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django_tenants.utils import schema_context
+
+from core.roles import Role
+from ehc.models import Case
+from ehc.services import case_transition
+from ehc.workflow import Action, Stage
+from tests.conftest import host_client, sign_in
+from tests.factories import MembershipFactory, UserFactory
+
+NUMBERS = itertools.count()
+
+
+def make_cases(n: int, *, events: int = 0) -> list[Case]:
+    cases = []
+    for _ in range(n):
+        i = next(NUMBERS)
+        case = Case.objects.create(
+            reference=f"CASE-T{i:07d}",
+            child_first_name=f"Child{i}",
+            child_last_name="Bluehat",
+            received_on=datetime.date(2026, 9, 1),
+        )
+        if events:
+            case = case_transition(
+                case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 9, 20)
+            )
+            for day in range(events):
+                case = case_transition(
+                    case=case,
+                    action=Action.REQUEST_ADVICE,
+                    by=None,
+                    happened_on=datetime.date(2026, 9, 21 + day % 5),
+                    detail={"service": f"S{day}"},
+                )
+        cases.append(case)
+    return cases
+
+
+@pytest.fixture
+def staff(oxfordshire):
+    cache.clear()
+    user = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    return sign_in(host_client("oxfordshire"), user, oxfordshire)
+
+
+def test_case_list_query_count_is_the_same_for_1_and_40_cases(staff, oxfordshire, assert_queries):
+    with schema_context(oxfordshire.schema_name):
+        make_cases(1, events=2)
+    staff.get("/cases/")
+    # routing, session, identity, staff check, configuration, count, cases, their events, exceptions
+    with assert_queries(9):
+        assert "Bluehat" in staff.get("/cases/").content.decode()
+    with schema_context(oxfordshire.schema_name):
+        make_cases(40, events=3)[-1]
+    with assert_queries(9):
+        html = staff.get("/cases/").content.decode()
+    assert "41 cases" in html
+    assert 'rel="next"' in html  # 25 to a page
+
+
+def test_case_page_query_count_does_not_grow_with_events(staff, oxfordshire, assert_queries):
+    with schema_context(oxfordshire.schema_name):
+        few, many = make_cases(1, events=1)[0], make_cases(1, events=30)[0]
+    staff.get(f"/cases/{few.reference}/")
+    # routing, session, configuration, identity, staff check, case and request, events and who, exceptions
+    with assert_queries(8):
+        staff.get(f"/cases/{few.reference}/")
+    with assert_queries(8):
+        html = staff.get(f"/cases/{many.reference}/").content.decode()
+    assert html.count("Request advice") >= 30
+
+
+def test_actions_move_the_case_and_errors_are_clear(staff, oxfordshire):
+    with schema_context(oxfordshire.schema_name):
+        case = make_cases(1)[0]
+    url = f"/cases/{case.reference}/"
+    bad = staff.post(url, {"action": "issue_final", "happened_on": "2026-09-10"})
+    assert bad.status_code == 400
+    assert "Select what happened" in bad.content.decode()
+    no_reason = staff.post(url, {"action": "decide_not_to_assess", "happened_on": "2026-09-10"})
+    assert "Give the reason" in no_reason.content.decode()
+    assert 'value="2026-09-10"' in no_reason.content.decode()
+    done = staff.post(url, {"action": "decide_to_assess", "happened_on": "2026-10-06"})
+    assert done.status_code == 302
+    with schema_context(oxfordshire.schema_name):
+        case.refresh_from_db()
+        assert case.stage == Stage.ASSESSMENT
+    html = staff.get(url).content.decode()
+    assert "Decide to assess" in html
+    assert "12 Oct 2026" in html  # the 6-week date, from the clock
+
+
+def test_parents_and_other_councils_get_nothing(oxfordshire, worcestershire):
+    with schema_context(oxfordshire.schema_name):
+        case = make_cases(1)[0]
+    parent = UserFactory(email="case.parent@example.com")
+    with schema_context(oxfordshire.schema_name):
+        MembershipFactory(user=parent, role=Role.PARENT)
+    parent_client = sign_in(host_client("oxfordshire"), parent, oxfordshire)
+    assert parent_client.get("/cases/").status_code == 403
+    assert parent_client.get(f"/cases/{case.reference}/").status_code == 403
+    assert parent_client.post(f"/cases/{case.reference}/", {"action": "decide_to_assess"}).status_code == 403
+    worcs = sign_in(
+        host_client("worcestershire"),
+        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        worcestershire,
+    )
+    assert worcs.get(f"/cases/{case.reference}/").status_code == 404
+    assert case.reference not in worcs.get("/cases/").content.decode()
