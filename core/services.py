@@ -13,6 +13,7 @@ from django_tenants.utils import get_public_schema_name
 from core.models import AuditEvent, Membership
 from core.notifications import email_send
 from core.roles import Role
+from tenants.selectors import council_name_current
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def staff_invite(*, request, email: str, first_name: str, last_name: str, role: 
         )
         membership = membership_grant(user=user, role=role, by=by)
         audit_record(actor=by, action="staff.invited", target=membership, detail={"role": role})
-    council = connection.tenant.name
+    council = council_name_current()
     if user.has_usable_password():
         link = request.build_absolute_uri(reverse("account_login"))
         action = "Sign in with your existing EHC Portal password"

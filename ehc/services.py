@@ -5,7 +5,7 @@ import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.formdefs import definition_from_dict, form_errors, parse_date
@@ -15,6 +15,7 @@ from core.services import audit_record
 from ehc.definitions import REQUEST_FORMS
 from ehc.models import AssessmentRequest, Case, CaseEvent, RequestStatus
 from ehc.workflow import transition_for
+from tenants.selectors import council_name_current
 
 DRAFT_DAYS = 30
 REFERENCE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels (no words), no 0/O or 1/I
@@ -89,7 +90,7 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
         audit_record(
             actor=by, action="request.submitted", target=locked, detail={"reference": locked.reference}
         )
-        council = connection.tenant.name
+        council = council_name_current()
         reference, address = locked.reference, by.email
         # The acknowledgement says what, never who (ARCHITECTURE.md 8): no child's name, no answers.
         transaction.on_commit(

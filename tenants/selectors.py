@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import Prefetch
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -42,3 +43,13 @@ def password_policies_of(*, user) -> list:
         with schema_context(schema):
             policies.append(policy_from_configuration(configuration_get()))
     return policies
+
+
+def council_name_current() -> str:
+    """The name of the council whose schema the connection is on (also inside tasks and commands,
+    where django-tenants sets a stand-in tenant without the council's fields)."""
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Council):
+        return tenant.name
+    council = Council.objects.filter(schema_name=connection.schema_name).only("name").first()
+    return council.name if council else "EHC Portal"

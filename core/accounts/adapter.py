@@ -1,5 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import connection, transaction
+from django.db import transaction
 
 from core.accounts.passwords import current_policy, policy_errors
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
@@ -7,6 +7,7 @@ from core.middleware import PASSWORD_CHANGE_SESSION_KEY
 from core.models import Profile
 from core.roles import Role
 from core.services import audit_record, membership_grant
+from tenants.selectors import council_name_current
 
 REGISTRATION_SESSION_KEY = "registration_details"
 
@@ -53,7 +54,7 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         return code_generate(self._code_length())
 
     def format_email_subject(self, subject) -> str:
-        name = "EHC Portal" if on_platform_host() else connection.tenant.name
+        name = "EHC Portal" if on_platform_host() else council_name_current()
         return f"{name}: {subject}"
 
     def save_user(self, request, user, form, commit=True):

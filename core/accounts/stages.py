@@ -14,6 +14,7 @@ from core.accounts import codes
 from core.models import Membership, Profile
 from core.notifications import email_send, sms_send
 from core.selectors import membership_roles
+from tenants.selectors import council_name_current
 
 
 def on_platform_host() -> bool:
@@ -75,7 +76,7 @@ class SignInCodeStage(LoginStage):
             from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
 
             config = configuration_get()
-            length, council_name = config.code_length, connection.tenant.name
+            length, council_name = config.code_length, council_name_current()
             channel, address = code_channel(user=user, config=config)
         code = codes.code_issue(state=self.state, length=length)
         self.state["channel"] = channel
