@@ -59,10 +59,11 @@ def test_case_list_query_count_is_the_same_for_1_and_40_cases(staff, oxfordshire
     with assert_queries(9):
         assert "Bluehat" in staff.get("/cases/").content.decode()
     with schema_context(oxfordshire.schema_name):
-        make_cases(40, events=3)[-1]
+        make_cases(40, events=3)
+        total = Case.objects.count()  # browser tests may have committed a case or two as well
     with assert_queries(9):
         html = staff.get("/cases/").content.decode()
-    assert "41 cases" in html
+    assert f"{total} cases" in html
     assert 'rel="next"' in html  # 25 to a page
 
 

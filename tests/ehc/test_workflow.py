@@ -84,7 +84,7 @@ def test_a_case_moves_through_the_main_path_with_every_event_recorded(case):
     events = list(CaseEvent.objects.filter(case=case).values_list("action", "stage_to"))
     assert events[0] == (Action.CONSIDER, Stage.DECISION_TO_ASSESS)
     assert events[-1] == (Action.RECORD_REVIEW, Stage.PLAN_IN_PLACE)
-    assert AuditEvent.objects.filter(action="case.issue_final").count() == 1
+    assert AuditEvent.objects.filter(action="case.issue_final", target_id=str(case.pk)).count() == 1
 
 
 def test_a_forbidden_move_is_refused_and_changes_nothing(case):
