@@ -20,8 +20,15 @@ from ehc.workflow import Action, Stage, allowed_actions
 PAGE_SIZE = 25
 
 
+# Periods that run for the family (to comment, to appeal) rather than duties of the council.
+FAMILY_WINDOWS = ("draft_response", "amendment_comments", "appeal")
+
+
 def _next_due(case):
-    open_dues = [d for d in case_due_dates(case=case) if d.done is None]
+    """The council's next duty on the case: the earliest open date that is the council's to meet."""
+    open_dues = [
+        d for d in case_due_dates(case=case) if d.done is None and not d.key.startswith(FAMILY_WINDOWS)
+    ]
     return min(open_dues, key=lambda d: d.due) if open_dues else None
 
 

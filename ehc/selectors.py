@@ -40,20 +40,25 @@ def case_due_dates(*, case) -> list:
     from ehc.workflow import Action  # noqa: PLC0415
 
     first: dict[str, object] = {}
-    advice, reviews = [], []
+    requested, received, reviews = [], {}, []
     for event in case.events.all():
         if event.action == Action.REQUEST_ADVICE:
-            advice.append(
-                clock.AdviceRequest(
-                    requested=event.happened_on,
-                    source=event.detail.get("service", ""),
-                    from_setting=bool(event.detail.get("from_setting")),
-                )
-            )
+            requested.append(event)
+        elif event.action == Action.RECORD_ADVICE:
+            received.setdefault(event.detail.get("service", ""), event.happened_on)
         elif event.action == Action.RECORD_REVIEW:
             reviews.append(event.happened_on)
         else:
             first.setdefault(event.action, event.happened_on)
+    advice = [
+        clock.AdviceRequest(
+            requested=event.happened_on,
+            source=event.detail.get("service", ""),
+            from_setting=bool(event.detail.get("from_setting")),
+            provided=received.get(event.detail.get("service", "")),
+        )
+        for event in requested
+    ]
     events = clock.CaseEvents(
         received=case.received_on,
         decided_to_assess=first.get(Action.DECIDE_TO_ASSESS),

@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     DECIDE_TO_ASSESS = "decide_to_assess", "Decide to assess"
     DECIDE_NOT_TO_ASSESS = "decide_not_to_assess", "Decide not to assess"
     REQUEST_ADVICE = "request_advice", "Request advice"
+    RECORD_ADVICE = "record_advice", "Record advice received"
     DECIDE_NOT_TO_ISSUE = "decide_not_to_issue", "Decide not to issue a plan"
     ISSUE_DRAFT = "issue_draft", "Issue the draft plan"
     RECORD_PARENT_RESPONSE = "record_parent_response", "Record the parent's response"
@@ -74,6 +75,9 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         Transition(
             Action.REQUEST_ADVICE, frozenset({Stage.ASSESSMENT}), Stage.ASSESSMENT, needs_detail=("service",)
+        ),
+        Transition(
+            Action.RECORD_ADVICE, frozenset({Stage.ASSESSMENT}), Stage.ASSESSMENT, needs_detail=("service",)
         ),
         Transition(
             Action.DECIDE_NOT_TO_ISSUE, frozenset({Stage.ASSESSMENT}), Stage.NO_PLAN, needs_reason=True

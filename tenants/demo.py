@@ -165,3 +165,30 @@ def logo_svg(*, name: str, colour: str) -> bytes:
         f'<text x="24" y="31" font-family="Arial, sans-serif" font-size="{18 if len(initials) < 3 else 14}" '
         f'font-weight="700" text-anchor="middle" fill="{colour}">{initials}</text></svg>'
     ).encode()
+
+
+# Demo cases for the SEND team's workspace, with the guides' example names: (name, days since the
+# request, the moves made so far with the day after the request each happened).
+DEMO_CASES = [
+    ("Red Robin", 10, []),
+    ("Mary Bluehat", 38, [("consider", 3)]),
+    ("Harry Redhat", 50, [("consider", 2)]),  # the 6-week decision is overdue
+    ("Daisy Flower", 70, [("decide_to_assess", 30), ("request_advice", 31)]),
+    (
+        "Honey Bee",
+        120,
+        [("decide_to_assess", 35), ("request_advice", 36), ("record_advice", 70), ("issue_draft", 100)],
+    ),
+    (
+        "Violet Bluebell",
+        200,
+        [
+            ("decide_to_assess", 30),
+            ("request_advice", 31),
+            ("record_advice", 60),
+            ("issue_draft", 98),
+            ("issue_final", 125),
+        ],
+    ),
+    ("Gary Greenhat", 60, [("decide_not_to_assess", 40)]),
+]

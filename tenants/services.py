@@ -1,5 +1,6 @@
 """Provisioning: the only place (with hub's cross-council selector) that crosses schemas."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -8,13 +9,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from core.models import Membership, Profile
 from core.roles import Role
 from core.services import membership_grant
+from ehc.models import Case
+from ehc.services import case_transition
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
-from tenants.demo import DEFAULT_STAGES, logo_svg
+from tenants.demo import DEFAULT_STAGES, DEMO_CASES, logo_svg
 from tenants.models import Council, Domain
 
 SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
@@ -151,6 +155,7 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
         if mobile:
             Profile.objects.update_or_create(user=user, defaults={"mobile_phone": mobile, **spec["office"]})
         accounts.append((email, role.label))
+    _demo_cases(caseworker=user_model.objects.get(email=f"caseworker@{spec['email_domain']}"))
     return accounts
 
 
@@ -177,3 +182,36 @@ def councils_each(*, func, **kwargs) -> dict[str, object]:
         with schema_context(council.schema_name):
             results[council.schema_name] = func(**kwargs)
     return results
+
+
+def _demo_cases(*, caseworker) -> int:
+    """Demo cases at every stage, some due soon and some overdue (idempotent: by reference)."""
+    today = timezone.localdate()
+    made = 0
+    for number, (name, age, moves) in enumerate(DEMO_CASES, start=1):
+        reference = f"DEMO-{number:04d}"
+        if Case.objects.filter(reference=reference).exists():
+            continue
+        first, last = name.split(" ", 1)
+        received = today - datetime.timedelta(days=age)
+        case = Case.objects.create(
+            reference=reference,
+            child_first_name=first,
+            child_last_name=last,
+            received_on=received,
+            requestor="Parent/Young Person",
+            caseworker=caseworker,
+        )
+        for action, after in moves:
+            case = case_transition(
+                case=case,
+                action=action,
+                by=caseworker,
+                happened_on=received + datetime.timedelta(days=after),
+                reason="Needs can be met from the school's own resources"
+                if action.startswith("decide_not")
+                else "",
+                detail={"service": "Speech and Language Therapy"} if "advice" in action else {},
+            )
+        made += 1
+    return made

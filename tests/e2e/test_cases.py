@@ -88,7 +88,7 @@ def test_a_request_becomes_a_case_and_reaches_a_final_plan(visit, url, page, sub
 
     record("Decide to assess", 30)
     expect(page.get_by_text("Assessment", exact=True)).to_be_visible()
-    record("Request advice", 31, **{"Service asked for advice (when requesting advice)": "Audiology"})
+    record("Request advice", 31, **{"Service (when requesting or recording advice)": "Audiology"})
     expect(page.get_by_role("row", name="Advice").first).to_contain_text(
         fmt(received + datetime.timedelta(days=31 + 41))
     )

@@ -116,3 +116,22 @@ def test_parents_and_other_councils_get_nothing(oxfordshire, worcestershire):
     )
     assert worcs.get(f"/cases/{case.reference}/").status_code == 404
     assert case.reference not in worcs.get("/cases/").content.decode()
+
+
+def test_the_next_due_date_is_the_councils_duty_not_the_familys_window(staff, oxfordshire):
+    with schema_context(oxfordshire.schema_name):
+        case = make_cases(1)[0]
+        for action, day in (
+            (Action.DECIDE_TO_ASSESS, 20),
+            (Action.ISSUE_DRAFT, 60),
+            (Action.ISSUE_FINAL, 90),
+        ):
+            case = case_transition(
+                case=case,
+                action=action,
+                by=None,
+                happened_on=datetime.date(2026, 9, 1) + datetime.timedelta(days=day),
+            )
+    html = staff.get(f"/cases/?q={case.reference}").content.decode()
+    assert "Annual review" in html  # not the family's appeal window
+    assert "Appeal" not in html.split("<tbody")[1]

@@ -21,6 +21,7 @@ EXPECTED = {
     (Stage.DECISION_TO_ASSESS, Action.DECIDE_TO_ASSESS): Stage.ASSESSMENT,
     (Stage.DECISION_TO_ASSESS, Action.DECIDE_NOT_TO_ASSESS): Stage.NOT_ASSESSED,
     (Stage.ASSESSMENT, Action.REQUEST_ADVICE): Stage.ASSESSMENT,
+    (Stage.ASSESSMENT, Action.RECORD_ADVICE): Stage.ASSESSMENT,
     (Stage.ASSESSMENT, Action.DECIDE_NOT_TO_ISSUE): Stage.NO_PLAN,
     (Stage.ASSESSMENT, Action.ISSUE_DRAFT): Stage.DRAFT_PLAN,
     (Stage.DRAFT_PLAN, Action.RECORD_PARENT_RESPONSE): Stage.DRAFT_PLAN,
@@ -151,6 +152,18 @@ def test_due_dates_come_from_the_recorded_events_through_the_one_clock(case, ass
     assert dues["final_plan"].statutory_due == datetime.date(2027, 1, 18)  # 20 weeks
     advice = [d for d in dues.values() if d.key.startswith("advice")]
     assert [a.statutory_due for a in advice] == [datetime.date(2026, 11, 17)]
+    assert advice[0].done is None
+    case_transition(
+        case=case,
+        action=Action.RECORD_ADVICE,
+        by=None,
+        happened_on=datetime.date(2026, 11, 10),
+        detail={"service": "Speech and Language Therapy"},
+    )
+    case.refresh_from_db()
+    advice = [d for d in case_due_dates(case=case) if d.key.startswith("advice")]
+    assert advice[0].done == datetime.date(2026, 11, 10)
+    assert advice[0].met
 
     CaseException.objects.create(
         case=case,

@@ -161,3 +161,21 @@ def test_create_council_command_gives_the_council_its_first_admin(db, capsys):
         assert Membership.objects.get(user=user).role == Role.COUNCIL_ADMIN
     with schema_context("oxfordshire"):
         assert not Membership.objects.filter(user=user).exists()
+
+
+def test_seed_gives_each_council_demo_cases_at_many_stages(db):
+    from ehc.models import Case  # noqa: PLC0415
+
+    with schema_context("oxfordshire"):
+        demo = Case.objects.filter(reference__startswith="DEMO-")
+        assert demo.count() == 7
+        assert {
+            "request_received",
+            "decision_to_assess",
+            "assessment",
+            "draft_plan",
+            "final_plan",
+            "not_assessed",
+        } <= set(demo.values_list("stage", flat=True))
+        assert set(demo.values_list("caseworker__email", flat=True)) == {"caseworker@oxfordshire.example"}
+        assert Case.objects.get(child_first_name="Red", child_last_name="Robin").reference.startswith("DEMO-")
