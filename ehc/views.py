@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
@@ -277,7 +276,3 @@ def submitted(request):
 def incoming(request):
     """The SEND team's list of submitted requests."""
     return render(request, "ehc/requests/incoming.html", {"requests": selectors.requests_incoming()})
-
-
-def page_url(draft, key) -> str:
-    return reverse("request_page", kwargs={"pk": draft.pk, "page": key})
