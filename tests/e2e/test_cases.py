@@ -1,7 +1,6 @@
 """A submitted request becomes a case, and the caseworker moves it to a final plan, in the browser."""
 
 import datetime
-import re
 import uuid
 
 import pytest
