@@ -1,6 +1,7 @@
 """A submitted request becomes a case, and the caseworker moves it to a final plan, in the browser."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -103,3 +104,7 @@ def test_a_request_becomes_a_case_and_reaches_a_final_plan(visit, url, page, sub
         "Issue the final plan",
     ):
         expect(timeline).to_contain_text(line)
+
+    reference = page.locator(".govuk-caption-l").inner_text().strip()
+    visit(url("oxfordshire", f"/cases/?q={reference}"))
+    expect(page.get_by_role("row", name=re.compile(reference))).to_contain_text("Final plan")
