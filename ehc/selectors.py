@@ -2,7 +2,9 @@ import datetime
 
 from django.utils import timezone
 
+from ehc import clock
 from ehc.models import AssessmentRequest, RequestStatus
+from ehc.workflow import Action
 
 RECENT_DAYS = 30
 
@@ -36,9 +38,6 @@ def requests_incoming() -> list[AssessmentRequest]:
 def case_due_dates(*, case) -> list:
     """Every due date for a case, from its recorded events and exceptions through the one clock
     (ARCHITECTURE.md 5: the parent's dashboard and the staff pages read the same dates). Two queries."""
-    from ehc import clock  # noqa: PLC0415 (kept beside the selector that feeds it)
-    from ehc.workflow import Action  # noqa: PLC0415
-
     first: dict[str, object] = {}
     requested, received, reviews = [], {}, []
     for event in case.events.all():

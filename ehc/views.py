@@ -59,6 +59,15 @@ def _own_request(request, pk) -> AssessmentRequest:
     return draft
 
 
+def _readable_request(request, pk) -> AssessmentRequest:
+    """A request its owner or this council's SEND staff may read; anyone else gets a 404 (not a 403:
+    do not confirm someone else's form exists)."""
+    form = get_object_or_404(AssessmentRequest.objects.select_related("version__definition", "owner"), pk=pk)
+    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
+        raise Http404("No such form")
+    return form
+
+
 def _fields(page, answers, errors):
     fields = []
     for q in page.questions:
@@ -202,9 +211,7 @@ def confirm(request, pk):
 @login_required
 def view(request, pk):
     """A submitted form, read-only, printable (the parent's own, or any for SEND staff)."""
-    form = get_object_or_404(AssessmentRequest.objects.select_related("version__definition", "owner"), pk=pk)
-    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
-        raise Http404("No such form")
+    form = _readable_request(request, pk)
     parts, _ = _summary(form)
     is_staff = user_has_role(user=request.user, roles=STAFF_ROLES)
     form_case = Case.objects.filter(request=form).first() if is_staff else None
@@ -218,9 +225,7 @@ def view(request, pk):
 @login_required
 def pdf(request, pk):
     """Create PDF: the whole form with the answers so far (or as submitted)."""
-    form = get_object_or_404(AssessmentRequest.objects.select_related("version__definition", "owner"), pk=pk)
-    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
-        raise Http404("No such form")
+    form = _readable_request(request, pk)
     parts, _ = _summary(form)
     content = pdf_render(
         template="ehc/requests/pdf.html",
@@ -237,9 +242,7 @@ def pdf(request, pk):
 def attachment(request, pk, file_id):
     """A supporting document, only to its uploader or the council's SEND staff, and audited
     (ARCHITECTURE.md 7: files never sit behind a public URL)."""
-    form = get_object_or_404(AssessmentRequest, pk=pk)
-    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
-        raise Http404("No such file")
+    form = _readable_request(request, pk)
     document = get_object_or_404(form.attachments, pk=file_id)
     audit_record(
         actor=request.user, action="request.file_downloaded", target=form, detail={"file": document.pk}

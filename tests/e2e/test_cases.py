@@ -52,6 +52,8 @@ def test_a_request_becomes_a_case_and_reaches_a_final_plan(visit, url, page, sub
     accounts = Accounts(visit(url("oxfordshire", "/accounts/login/")))
     accounts.sign_in("caseworker@oxfordshire.example", "Demo-Password-2026")
     accounts.enter_code(last_code(emails_to("caseworker@oxfordshire.example")))
+    visit(url("oxfordshire", "/council/forms/"), status=403)  # a caseworker is not a council admin
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
     visit(url("oxfordshire", "/requests/"))
     page.get_by_role("link", name=submitted.reference).click()
     assert_accessible(page)
