@@ -24,6 +24,12 @@ class AssessmentRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The council's response, shown to the person in Submitted forms ("No response posted" until then).
+    response = models.TextField(blank=True)
+    response_posted_at = models.DateTimeField(null=True, blank=True)
+    response_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -73,6 +79,66 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class CaseOrigin(models.TextChoices):
+    ONLINE = "online", "Online request"
+    PAPER = "paper", "Paper request entered by staff"
+    EXISTING = "existing", "Existing plan entered by staff"
+
+
+class Sex(models.TextChoices):
+    # SEN2 person module (check the codes against DfE's specification for the year before exporting).
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    UNKNOWN = "U", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """DfE's main ethnicity codes, as the school census and SEN2 use them."""
+
+    WBRI = "WBRI", "White - British"
+    WIRI = "WIRI", "White - Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy / Roma"
+    WOTH = "WOTH", "Any other White background"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class PersonalBudget(models.TextChoices):
+    NONE = "", "No personal budget"
+    ORGANISED = "organised", "Organised arrangements"
+    DIRECT = "direct", "Direct payments"
+    BOTH = "both", "Organised arrangements and direct payments"
+
+
+class CeasingReason(models.TextChoices):
+    """Why a plan ceased, as SEN2 groups them (check against DfE's specification for the year)."""
+
+    MAX_AGE = "max_age", "Reached maximum age"
+    ANOTHER_LA = "another_la", "Moved to another local authority"
+    NEEDS_MET = "needs_met", "Needs met without an EHC plan"
+    EDUCATION = "higher_education", "Moved on to higher education"
+    EMPLOYMENT = "employment", "Moved on to paid employment, excluding apprenticeships"
+    APPRENTICESHIP = "apprenticeship", "Moved on to an apprenticeship"
+    NOT_ENGAGING = "not_engaging", "Young person no longer wishes to engage in education or training"
+    CUSTODY = "custody", "Young person in custody"
+    DIED = "died", "Child or young person has died"
+    OTHER = "other", "Other"
+
+
 class Case(models.Model):
     """A child's EHC case, from the request to the plan and its reviews. Its stage moves only through
     ehc.services.case_transition; every move is a CaseEvent."""
@@ -92,6 +158,28 @@ class Case(models.Model):
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    caseworker_since = models.DateField(null=True, blank=True)
+    origin = models.CharField(max_length=20, choices=CaseOrigin.choices, default=CaseOrigin.ONLINE)
+    # The council's next duty on the case, from the clock, kept by ehc.services.case_due_refresh after
+    # every change so that lists can filter and sort by it in the database.
+    next_due_on = models.DateField(null=True, blank=True, db_index=True)
+    next_due_label = models.CharField(max_length=120, blank=True)
+    # SEN2: the person
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    upn = models.CharField("Unique pupil number (UPN)", max_length=13, blank=True)
+    uln = models.CharField("Unique learner number (ULN)", max_length=10, blank=True)
+    # SEN2: the request and the plan
+    mediation = models.BooleanField("Mediation took place", default=False)
+    tribunal = models.BooleanField("Appeal to the tribunal", default=False)
+    moved_out_before_assessment = models.BooleanField(
+        "Moved out before the assessment finished", default=False
+    )
+    residential = models.BooleanField("Residential placement", default=False)
+    work_based_learning = models.BooleanField("Work-based learning", default=False)
+    personal_budget = models.CharField(max_length=20, choices=PersonalBudget.choices, blank=True)
+    ceasing_reason = models.CharField(max_length=30, choices=CeasingReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,3 +240,88 @@ class CaseException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start}–{self.end}"
+
+
+class NeedCode(models.TextChoices):
+    """SEN2 primary and secondary need codes."""
+
+    SPLD = "SPLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    SLCN = "SLCN", "Speech, language and communication needs"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Visual impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    ASD = "ASD", "Autistic spectrum disorder"
+    DS = "DS", "Down syndrome"
+    OTH = "OTH", "Other difficulty or disability"
+
+
+class Need(models.Model):
+    """A ranked need (1 is the primary need) as SEN2 records it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs")
+    code = models.CharField(max_length=4, choices=NeedCode.choices)
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "rank"], name="need_rank_unique"),
+            models.UniqueConstraint(fields=["case", "code"], name="need_code_unique"),
+            models.CheckConstraint(condition=models.Q(rank__gte=1), name="need_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.code}"
+
+
+class SettingType(models.TextChoices):
+    MAINSTREAM = "mainstream", "Mainstream school"
+    RESOURCED = "resourced", "Resourced provision or SEN unit"
+    SPECIAL = "special", "Special school"
+    INDEPENDENT = "independent", "Independent or non-maintained school"
+    ALTERNATIVE = "alternative", "Alternative provision"
+    EARLY_YEARS = "early_years", "Early years setting"
+    FURTHER_EDUCATION = "further_education", "Further education college"
+    SPECIALIST_POST16 = "specialist_post16", "Specialist post-16 institution"
+    HOME = "home", "Elective home education"
+    NONE = "none", "Not in education, employment or training"
+    OTHER = "other", "Other"
+
+
+class Attendance(models.TextChoices):
+    FULL_TIME = "full_time", "Full time"
+    PART_TIME = "part_time", "Part time"
+
+
+class Placement(models.Model):
+    """Where the child is educated, as SEN2 records it: the setting, its URN (schools) or UKPRN
+    (colleges and training providers), its type, its rank (1 is the main one) and its dates."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="placements")
+    setting_name = models.CharField(max_length=200)
+    urn = models.CharField("URN", max_length=6, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    setting_type = models.CharField(max_length=30, choices=SettingType.choices)
+    rank = models.PositiveSmallIntegerField(default=1)
+    entry_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, default=Attendance.FULL_TIME)
+
+    class Meta:
+        ordering = ["rank", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(leaving_date__isnull=True)
+                | models.Q(entry_date__isnull=True)
+                | models.Q(leaving_date__gte=models.F("entry_date")),
+                name="placement_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.setting_name

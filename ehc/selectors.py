@@ -1,7 +1,10 @@
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.models import Membership
+from core.roles import Role
 from ehc import clock
 from ehc.models import AssessmentRequest, RequestStatus
 from ehc.workflow import Action
@@ -74,3 +77,27 @@ def case_due_dates(*, case) -> list:
         for e in case.exceptions.all()
     ]
     return clock.case_due_dates(events=events, exceptions=exceptions)
+
+
+# Periods that run for the family (to comment, to appeal) rather than duties of the council.
+FAMILY_WINDOWS = ("draft_response", "amendment_comments", "appeal")
+
+
+def case_next_due(dues: list):
+    """The council's next duty among a case's due dates: the earliest open one that is the council's to
+    meet (the family's comment and appeal windows are not), or None."""
+    open_dues = [d for d in dues if d.done is None and not d.key.startswith(FAMILY_WINDOWS)]
+    return min(open_dues, key=lambda d: d.due) if open_dues else None
+
+
+CASEWORKING_ROLES = (Role.CASEWORKER, Role.SEND_MANAGER)
+
+
+def caseworkers_of_council() -> list:
+    """People who can hold cases in this council (caseworkers and SEND managers), by name. One query."""
+    members = Membership.objects.filter(role__in=CASEWORKING_ROLES, is_active=True).values("user_id")
+    return list(
+        get_user_model()
+        .objects.filter(id__in=members, is_active=True)
+        .order_by("first_name", "last_name", "id")
+    )

@@ -14,6 +14,7 @@ from core.notifications import email_send
 from core.services import audit_record
 from ehc.definitions import REQUEST_FORMS
 from ehc.models import AssessmentRequest, Case, CaseEvent, RequestStatus
+from ehc.selectors import case_due_dates, case_next_due
 from ehc.workflow import transition_for
 from tenants.selectors import council_name_current
 
@@ -152,7 +153,19 @@ def case_open_from_request(*, request: AssessmentRequest, by) -> Case:
             else "Parent/Young Person",
             received_on=timezone.localdate(locked.submitted_at),
         )
+        case_due_refresh(case=case)
         audit_record(actor=by, action="case.opened", target=case, detail={"request": locked.reference})
+    return case
+
+
+def case_due_refresh(*, case: Case) -> Case:
+    """Keep the case's next duty (date and label) as the clock gives it, so lists can filter and sort in
+    the database. Call after anything that changes the case's events, exceptions or dates, inside the
+    same transaction."""
+    due = case_next_due(case_due_dates(case=case))
+    case.next_due_on = due.due if due else None
+    case.next_due_label = due.label[:120] if due else ""
+    Case.objects.filter(pk=case.pk).update(next_due_on=case.next_due_on, next_due_label=case.next_due_label)
     return case
 
 
@@ -189,5 +202,6 @@ def case_transition(
         )
         locked.stage = move.target
         locked.save(update_fields=["stage", "updated_at"])
+        case_due_refresh(case=locked)
         audit_record(actor=by, action=f"case.{action}", target=locked, detail={"to": move.target})
     return locked
