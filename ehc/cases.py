@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from ehc import services
-from ehc.models import AssessmentRequest, Case, CaseEvent, Placement
+from ehc.models import AssessmentRequest, Case, CaseEvent, CeasingReason, ExceptionKind, Placement
 from ehc.selectors import case_due_dates, caseworkers_of_council
-from ehc.workflow import Action, Stage, allowed_actions
+from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
 
 PAGE_SIZE = 25
 
@@ -130,6 +131,50 @@ def _case(reference):
     )
 
 
+def _date_posted(posted, name: str, errors: dict, message: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(posted.get(name, "").strip())
+    except ValueError:
+        errors[name] = message
+        return None
+
+
+def _advice_outstanding(case) -> list[str]:
+    """Services asked for advice whose advice has not been recorded yet (from prefetched events)."""
+    asked, received = [], set()
+    for event in case.events.all():
+        if event.action == Action.REQUEST_ADVICE:
+            asked.append(event.detail.get("service", ""))
+        elif event.action == Action.RECORD_ADVICE:
+            received.add(event.detail.get("service", ""))
+    return [service for service in dict.fromkeys(asked) if service not in received]
+
+
+def _detail_posted(action: str, posted, errors: dict) -> dict:
+    """The action's own answers (the fields revealed under its radio), checked here for a clear message
+    against the field; the service checks them again whoever calls it."""
+    if action == Action.REQUEST_ADVICE:
+        service = posted.get("advice_service", "").strip()
+        if service == "other":
+            service = posted.get("advice_other", "").strip()
+        if not service:
+            errors["advice_service"] = "Select who the advice is asked of"
+        return {"service": service}
+    if action == Action.RECORD_ADVICE:
+        if not posted.get("advice_received"):
+            errors["advice_received"] = "Select whose advice was received"
+        return {"service": posted.get("advice_received", "")}
+    if action == Action.RECORD_REVIEW:
+        if posted.get("decision") not in REVIEW_DECISIONS:
+            errors["decision"] = "Select what the review decided"
+        return {"decision": posted.get("decision", "")}
+    if action == Action.CEASE:
+        if posted.get("ceasing_reason") not in CeasingReason.values:
+            errors["ceasing_reason"] = "Select why the plan is ceasing"
+        return {"ceasing_reason": posted.get("ceasing_reason", "")}
+    return {}
+
+
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_page(request, reference):
@@ -138,13 +183,14 @@ def case_page(request, reference):
     if request.method == "POST":
         posted = request.POST
         action = posted.get("action", "")
-        try:
-            happened_on = datetime.date.fromisoformat(posted.get("happened_on", ""))
-        except ValueError:
-            errors["happened_on"] = "Enter the date it happened, like 2026-11-23"
-            happened_on = None
         if action not in {a.value for a in allowed_actions(case.stage)}:
             errors["action"] = "Select what happened"
+            detail = {}
+        else:
+            detail = _detail_posted(action, posted, errors)
+            if TRANSITIONS[action].needs_reason and not posted.get("reason", "").strip():
+                errors["reason"] = "Give the reason: the family is told it"
+        happened_on = _date_posted(posted, "happened_on", errors, "Enter the date it happened")
         if not errors:
             try:
                 services.case_transition(
@@ -153,10 +199,11 @@ def case_page(request, reference):
                     by=request.user,
                     happened_on=happened_on,
                     reason=posted.get("reason", ""),
-                    detail={"service": posted.get("service", "").strip()} if posted.get("service") else {},
+                    detail=detail,
                 )
             except ValidationError as error:
-                errors["action"] = " ".join(error.messages)
+                field = "happened_on" if getattr(error, "code", "") == "date" else "action"
+                errors[field] = " ".join(error.messages)
             else:
                 messages.success(request, f"{Action(action).label}: recorded.")
                 return redirect("case_page", reference=case.reference)
@@ -164,10 +211,102 @@ def case_page(request, reference):
         "case": case,
         "dues": case_due_dates(case=case),
         "actions": allowed_actions(case.stage),
+        "advice_sources": ADVICE_SOURCES,
+        "advice_outstanding": _advice_outstanding(case),
+        "review_decisions": REVIEW_DECISIONS.items(),
+        "ceasing_reasons": CeasingReason.choices,
         "errors": errors,
         "posted": posted,
+        "today": timezone.localdate(),
     }
     return render(request, "ehc/cases/page.html", context, status=400 if errors else 200)
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_allocate(request, reference):
+    case = get_object_or_404(Case.objects.select_related("caseworker"), reference=reference)
+    people = caseworkers_of_council()
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        chosen = next((p for p in people if str(p.pk) == posted.get("caseworker")), None)
+        if chosen is None:
+            errors["caseworker"] = "Select a caseworker"
+        else:
+            try:
+                services.case_allocate(case=case, caseworker=chosen, by=request.user)
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, f"Case allocated to {chosen.get_full_name() or chosen.email}.")
+                return redirect("case_page", reference=case.reference)
+    return render(
+        request,
+        "ehc/cases/allocate.html",
+        {"case": case, "people": people, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_exception_add(request, reference):
+    case = get_object_or_404(Case, reference=reference)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        start = _date_posted(posted, "start", errors, "Enter the date the exception started")
+        end = _date_posted(posted, "end", errors, "Enter the date the exception ended")
+        if posted.get("kind") not in ExceptionKind.values:
+            errors["kind"] = "Select the kind of exception"
+        if not errors:
+            try:
+                services.case_exception_add(
+                    case=case,
+                    kind=posted["kind"],
+                    start=start,
+                    end=end,
+                    reason=posted.get("reason", ""),
+                    by=request.user,
+                )
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, "Exception recorded. The due dates it moves are shown below.")
+                return redirect("case_page", reference=case.reference)
+        elif not posted.get("reason", "").strip():
+            errors["reason"] = "Say what happened: it is kept for the statutory return"
+    return render(
+        request,
+        "ehc/cases/exception.html",
+        {"case": case, "kinds": ExceptionKind.choices, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_response(request, reference):
+    case = get_object_or_404(Case.objects.select_related("request"), reference=reference)
+    if case.request is None:
+        raise Http404("This case did not come from an online request")
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            services.request_response_post(case=case, text=posted.get("response", ""), by=request.user)
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+        else:
+            messages.success(request, "Response posted. The person who made the request has been emailed.")
+            return redirect("case_page", reference=case.reference)
+    return render(
+        request,
+        "ehc/cases/response.html",
+        {"case": case, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
 
 
 @role_required(*STAFF_ROLES)

@@ -5,7 +5,7 @@ from django.db import connection, models
 
 from core.formdefs import Definition, definition_from_dict
 from core.models import FormVersion
-from ehc.workflow import Action, Stage
+from ehc.workflow import Action, Note, Stage
 
 
 class RequestStatus(models.TextChoices):
@@ -198,7 +198,7 @@ class CaseEvent(models.Model):
     """One thing that happened to a case: who, when it happened, when it was recorded, and why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=40, choices=Action.choices)
+    action = models.CharField(max_length=40, choices=Action.choices + Note.choices)
     stage_from = models.CharField(max_length=30, choices=Stage.choices)
     stage_to = models.CharField(max_length=30, choices=Stage.choices)
     happened_on = models.DateField()

@@ -13,9 +13,17 @@ from core.models import FormDefinition, FormVersion
 from core.notifications import email_send
 from core.services import audit_record
 from ehc.definitions import REQUEST_FORMS
-from ehc.models import AssessmentRequest, Case, CaseEvent, RequestStatus
-from ehc.selectors import case_due_dates, case_next_due
-from ehc.workflow import transition_for
+from ehc.models import (
+    AssessmentRequest,
+    Case,
+    CaseEvent,
+    CaseException,
+    CeasingReason,
+    ExceptionKind,
+    RequestStatus,
+)
+from ehc.selectors import case_due_dates, case_next_due, caseworkers_of_council
+from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
 from tenants.selectors import council_name_current
 
 DRAFT_DAYS = 30
@@ -190,6 +198,14 @@ def case_transition(
             raise ValidationError(f"Give the {', '.join(missing)}", code="detail")
         if happened_on < locked.received_on:
             raise ValidationError("The date cannot be before the request was received", code="date")
+        if happened_on > timezone.localdate():
+            raise ValidationError("The date cannot be in the future", code="date")
+        if "decision" in detail and detail["decision"] not in REVIEW_DECISIONS:
+            raise ValidationError("Select what the review decided", code="detail")
+        if action == Action.CEASE:
+            if detail["ceasing_reason"] not in CeasingReason.values:
+                raise ValidationError("Select why the plan is ceasing", code="detail")
+            locked.ceasing_reason = detail["ceasing_reason"]
         CaseEvent.objects.create(
             case=locked,
             action=action,
@@ -201,7 +217,100 @@ def case_transition(
             detail=detail,
         )
         locked.stage = move.target
-        locked.save(update_fields=["stage", "updated_at"])
+        locked.save(update_fields=["stage", "ceasing_reason", "updated_at"])
         case_due_refresh(case=locked)
         audit_record(actor=by, action=f"case.{action}", target=locked, detail={"to": move.target})
     return locked
+
+
+def _note(*, case: Case, kind: Note, by, happened_on: datetime.date, reason: str = "", detail=None) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        action=kind,
+        stage_from=case.stage,
+        stage_to=case.stage,
+        happened_on=happened_on,
+        by=by,
+        reason=reason,
+        detail=detail or {},
+    )
+
+
+def case_allocate(*, case: Case, caseworker, by) -> Case:
+    """Give the case to a caseworker (or a SEND manager) of this council, from today."""
+    if caseworker.pk not in {person.pk for person in caseworkers_of_council()}:
+        raise ValidationError({"caseworker": "Select a caseworker of this council"})
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.caseworker_id == caseworker.pk:
+            raise ValidationError({"caseworker": "The case is already allocated to this person"})
+        locked.caseworker, locked.caseworker_since = caseworker, today
+        locked.save(update_fields=["caseworker", "caseworker_since", "updated_at"])
+        name = caseworker.get_full_name() or caseworker.email
+        _note(case=locked, kind=Note.ALLOCATE, by=by, happened_on=today, detail={"caseworker": name})
+        audit_record(actor=by, action="case.allocated", target=locked, detail={"caseworker": caseworker.pk})
+    return locked
+
+
+def case_exception_add(
+    *, case: Case, kind: str, start: datetime.date, end: datetime.date, reason: str, by
+) -> CaseException:
+    """Record an exception to the time limits (Regs. 5(4), 8(2), 10(4), 13(3)) for a period, and move
+    the case's next due date as the clock says."""
+    errors = {}
+    if kind not in ExceptionKind.values:
+        errors["kind"] = "Select the kind of exception"
+    if not reason.strip():
+        errors["reason"] = "Say what happened: it is kept for the statutory return"
+    if end < start:
+        errors["end"] = "The end date must be the same as or after the start date"
+    elif start < case.received_on:
+        errors["start"] = "The start date cannot be before the request was received"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        exception = CaseException.objects.create(
+            case=locked, kind=kind, start=start, end=end, reason=reason.strip(), by=by
+        )
+        _note(
+            case=locked,
+            kind=Note.EXCEPTION,
+            by=by,
+            happened_on=start,
+            reason=reason.strip(),
+            detail={"kind": exception.get_kind_display(), "end": end.isoformat()},
+        )
+        case_due_refresh(case=locked)
+        audit_record(actor=by, action="case.exception_added", target=locked, detail={"kind": kind})
+    return exception
+
+
+def request_response_post(*, case: Case, text: str, by) -> AssessmentRequest:
+    """Post the council's response to the request a case came from: the person who made it sees it in
+    Submitted forms and is told by email that a response is waiting (no details in the email)."""
+    if not text.strip():
+        raise ValidationError({"response": "Enter the response"})
+    if case.request_id is None:
+        raise ValidationError({"response": "This case did not come from an online request"})
+    with transaction.atomic():
+        request = AssessmentRequest.objects.select_for_update().get(pk=case.request_id)
+        request.response = text.strip()
+        request.response_posted_at = timezone.now()
+        request.response_by = by
+        request.save(update_fields=["response", "response_posted_at", "response_by", "updated_at"])
+        _note(case=case, kind=Note.RESPONSE, by=by, happened_on=timezone.localdate())
+        audit_record(actor=by, action="request.response_posted", target=request)
+        owner, reference, council = request.owner, request.reference, council_name_current()
+        transaction.on_commit(
+            lambda: email_send(
+                to=owner.email,
+                subject=f"{council}: a response to your request {reference}",
+                body=(
+                    f"{council} has posted a response to your request {reference}.\n\n"
+                    "Sign in to the EHC Portal and open Submitted forms to read it."
+                ),
+            )
+        )
+    return request

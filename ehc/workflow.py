@@ -49,6 +49,37 @@ class Action(models.TextChoices):
     CEASE = "cease", "Cease the plan"
 
 
+class Note(models.TextChoices):
+    """Things recorded on a case's timeline that do not move it: not rows of the table."""
+
+    ALLOCATE = "allocate", "Caseworker allocated"
+    EXCEPTION = "exception", "Exception to the time limits recorded"
+    RESPONSE = "response", "Response posted to the request"
+
+
+# Who the council asks for advice and information during the assessment (Regulation 6(1) of the SEND
+# Regulations 2014), as the advice-request form offers them.
+ADVICE_SOURCES = (
+    "Parent or young person",
+    "Educational setting",
+    "Educational psychology",
+    "Health (designated medical officer)",
+    "Speech and language therapy",
+    "Occupational therapy",
+    "Physiotherapy",
+    "Social care",
+    "Sensory support (hearing or vision)",
+    "Preparing for adulthood",
+)
+
+# What an annual review can decide (Regulation 20(10)).
+REVIEW_DECISIONS = {
+    "maintain": "Keep the plan as it is",
+    "amend": "Amend the plan",
+    "cease": "Cease the plan",
+}
+
+
 @dataclass(frozen=True)
 class Transition:
     action: Action
@@ -86,10 +117,17 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.RECORD_PARENT_RESPONSE, frozenset({Stage.DRAFT_PLAN}), Stage.DRAFT_PLAN),
         Transition(Action.ISSUE_FINAL, frozenset({Stage.DRAFT_PLAN}), Stage.FINAL_PLAN),
         Transition(
-            Action.RECORD_REVIEW, frozenset({Stage.FINAL_PLAN, Stage.PLAN_IN_PLACE}), Stage.PLAN_IN_PLACE
+            Action.RECORD_REVIEW,
+            frozenset({Stage.FINAL_PLAN, Stage.PLAN_IN_PLACE}),
+            Stage.PLAN_IN_PLACE,
+            needs_detail=("decision",),
         ),
         Transition(
-            Action.CEASE, frozenset({Stage.FINAL_PLAN, Stage.PLAN_IN_PLACE}), Stage.CEASED, needs_reason=True
+            Action.CEASE,
+            frozenset({Stage.FINAL_PLAN, Stage.PLAN_IN_PLACE}),
+            Stage.CEASED,
+            needs_reason=True,
+            needs_detail=("ceasing_reason",),
         ),
     )
 }

@@ -124,8 +124,8 @@ def test_the_next_due_date_is_the_councils_duty_not_the_familys_window(staff, ox
         case = make_cases(1)[0]
         for action, day in (
             (Action.DECIDE_TO_ASSESS, 20),
-            (Action.ISSUE_DRAFT, 60),
-            (Action.ISSUE_FINAL, 90),
+            (Action.ISSUE_DRAFT, 50),
+            (Action.ISSUE_FINAL, 70),
         ):
             case = case_transition(
                 case=case,

@@ -77,7 +77,7 @@ def test_a_case_moves_through_the_main_path_with_every_event_recorded(case):
         (Action.REQUEST_ADVICE, {"service": "Speech and Language Therapy"}),
         (Action.ISSUE_DRAFT, {}),
         (Action.ISSUE_FINAL, {}),
-        (Action.RECORD_REVIEW, {}),
+        (Action.RECORD_REVIEW, {"decision": "maintain"}),
     ):
         day += datetime.timedelta(days=10)
         case = case_transition(case=case, action=action, by=None, happened_on=day, detail=detail)
