@@ -17,6 +17,9 @@ urlpatterns = [
     path("requests/<int:pk>/open-case/", cases.case_open, name="case_open"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<str:reference>/", cases.case_page, name="case_page"),
+    path("cases/<str:reference>/allocate/", cases.case_allocate, name="case_allocate"),
+    path("cases/<str:reference>/exceptions/add/", cases.case_exception_add, name="case_exception_add"),
+    path("cases/<str:reference>/response/", cases.case_response, name="case_response"),
     path("council/forms/", form_admin.forms_list, name="forms_admin"),
     path("council/forms/<slug:slug>/", form_admin.form_edit, name="form_edit"),
 ]
