@@ -1,5 +1,7 @@
 from django_tenants.utils import get_public_schema_name
 
+from core.roles import STAFF_ROLES
+
 PLATFORM_COLOUR = "#0b0c0c"
 
 
@@ -14,4 +16,6 @@ def site(request) -> dict:
         "council_config": config,
         "site_title": f"{config.service_name} - {tenant.name}",
         "brand_colour": config.brand_colour,
+        # On pages behind core.decorators.role_required, the roles it read: no query of its own.
+        "staff_navigation": bool(getattr(request, "council_roles", set()) & STAFF_ROLES),
     }

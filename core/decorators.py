@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from core.selectors import user_has_role
+from core.selectors import membership_roles
 
 
 def role_required(*roles):
@@ -15,7 +15,8 @@ def role_required(*roles):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not user_has_role(user=request.user, roles=set(roles)):
+            request.council_roles = membership_roles(user=request.user)  # kept for the page to use
+            if not request.council_roles & set(roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

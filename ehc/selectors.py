@@ -6,10 +6,12 @@ from django.utils import timezone
 from core.models import Membership
 from core.roles import Role
 from ehc import clock
-from ehc.models import AssessmentRequest, RequestStatus
+from ehc.models import AssessmentRequest, CaseOrigin, RequestStatus
 from ehc.workflow import Action
 
 RECENT_DAYS = 30
+# The steps an existing plan entered with its history may not have dates for (see case_due_dates).
+ENTERED_HISTORY_KEYS = frozenset({"decision", "no_plan_notice", "review_report", "review_decision"})
 
 
 def requests_drafts_of(*, user) -> list[AssessmentRequest]:
@@ -43,6 +45,7 @@ def case_due_dates(*, case) -> list:
     (ARCHITECTURE.md 5: the parent's dashboard and the staff pages read the same dates). Two queries."""
     first: dict[str, object] = {}
     requested, received, reviews = [], {}, []
+    decided_review = None
     for event in case.events.all():
         if event.action == Action.REQUEST_ADVICE:
             requested.append(event)
@@ -50,6 +53,9 @@ def case_due_dates(*, case) -> list:
             received.setdefault(event.detail.get("service", ""), event.happened_on)
         elif event.action == Action.RECORD_REVIEW:
             reviews.append(event.happened_on)
+            # Staff record a review once it has decided (the decision is part of the record), so the
+            # report and the decision are done by that day.
+            decided_review = event.happened_on if event.detail.get("decision") else None
         else:
             first.setdefault(event.action, event.happened_on)
     advice = [
@@ -70,13 +76,20 @@ def case_due_dates(*, case) -> list:
         draft_served=first.get(Action.ISSUE_DRAFT),
         final_issued=first.get(Action.ISSUE_FINAL),
         review_meetings=tuple(reviews),
+        review_report_sent=decided_review,
+        review_decided=decided_review,
         ceased=first.get(Action.CEASE),
     )
     exceptions = [
         clock.ClockException(kind=e.kind, start=e.start, end=e.end, reason=e.reason)
         for e in case.exceptions.all()
     ]
-    return clock.case_due_dates(events=events, exceptions=exceptions)
+    dues = clock.case_due_dates(events=events, exceptions=exceptions)
+    if case.origin == CaseOrigin.EXISTING:
+        # A plan entered with its history: steps that were not entered (the decision to assess, the
+        # last review's report and decision) were done before the portal, so they are not duties now.
+        dues = [d for d in dues if d.done is not None or d.key not in ENTERED_HISTORY_KEYS]
+    return dues
 
 
 # Periods that run for the family (to comment, to appeal) rather than duties of the council.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ehc import cases, form_admin, views
+from ehc import cases, entry, form_admin, records, timeliness_views, views, workspace
 
 urlpatterns = [
     path("ehc-needs-assessment/", views.start, name="request_start"),
@@ -15,8 +15,14 @@ urlpatterns = [
     path("account/submitted-forms/", views.submitted, name="submitted_forms"),
     path("requests/", views.incoming, name="requests_incoming"),
     path("requests/<int:pk>/open-case/", cases.case_open, name="case_open"),
+    path("workspace/", workspace.workspace, name="workspace"),
     path("cases/", cases.case_list, name="case_list"),
+    path("cases/timeliness/", timeliness_views.case_timeliness, name="case_timeliness"),
+    path("cases/new/", entry.case_new, name="case_new"),
+    path("cases/new/paper/", entry.case_new_paper, name="case_new_paper"),
+    path("cases/new/existing-plan/", entry.case_new_existing, name="case_new_existing"),
     path("cases/<str:reference>/", cases.case_page, name="case_page"),
+    path("cases/<str:reference>/records/", records.case_records, name="case_records"),
     path("cases/<str:reference>/allocate/", cases.case_allocate, name="case_allocate"),
     path("cases/<str:reference>/exceptions/add/", cases.case_exception_add, name="case_exception_add"),
     path("cases/<str:reference>/response/", cases.case_response, name="case_response"),

@@ -58,6 +58,7 @@ COUNCILS = [
         "staff": [
             ("admin", Role.COUNCIL_ADMIN),
             ("caseworker", Role.CASEWORKER),
+            ("senior-caseworker", Role.CASEWORKER),
             ("manager", Role.SEND_MANAGER),
         ],
     },
@@ -96,6 +97,7 @@ COUNCILS = [
         "staff": [
             ("admin", Role.COUNCIL_ADMIN),
             ("caseworker", Role.CASEWORKER),
+            ("senior-caseworker", Role.CASEWORKER),
             ("manager", Role.SEND_MANAGER),
         ],
     },
@@ -121,6 +123,7 @@ COUNCILS = [
         "staff": [
             ("admin", Role.COUNCIL_ADMIN),
             ("caseworker", Role.CASEWORKER),
+            ("senior-caseworker", Role.CASEWORKER),
             ("manager", Role.SEND_MANAGER),
         ],
     },
@@ -145,6 +148,7 @@ COUNCILS = [
         "staff": [
             ("admin", Role.COUNCIL_ADMIN),
             ("caseworker", Role.CASEWORKER),
+            ("senior-caseworker", Role.CASEWORKER),
             ("manager", Role.SEND_MANAGER),
             ("health-manager", Role.HEALTH_TEAM_MANAGER),
             ("therapist", Role.HEALTH_PROFESSIONAL),
@@ -169,19 +173,56 @@ def logo_svg(*, name: str, colour: str) -> bytes:
 
 # Demo cases for the SEND team's workspace, with the guides' example names: (name, days since the
 # request, the moves made so far with the day after the request each happened).
+# Demo cases: (name, days since the request, caseworker: 0 = caseworker@, 1 = senior-caseworker@,
+# None = not allocated, age in years, (setting, URN, type), SEN2 needs by rank, moves as (action, day)).
+# Dates are relative to the day the seed runs, so some are always due soon and some overdue.
 DEMO_CASES = [
-    ("Red Robin", 10, []),
-    ("Mary Bluehat", 38, [("consider", 3)]),
-    ("Harry Redhat", 50, [("consider", 2)]),  # the 6-week decision is overdue
-    ("Daisy Flower", 70, [("decide_to_assess", 30), ("request_advice", 31)]),
+    ("Red Robin", 10, None, 6, ("Meadow Primary School", "123456", "mainstream"), ["SLCN"], []),
+    (
+        "Mary Bluehat",
+        38,
+        0,
+        9,
+        ("Meadow Primary School", "123456", "mainstream"),
+        ["ASD", "SLCN"],
+        [("consider", 3)],
+    ),
+    ("Harry Redhat", 50, 0, 12, ("Riverside Academy", "654321", "mainstream"), ["SEMH"], [("consider", 2)]),
+    ("Sophie Greenleaf", 30, 1, 4, ("Little Acorns Nursery", "", "early_years"), ["SLCN"], []),
+    (
+        "Daisy Flower",
+        70,
+        0,
+        7,
+        ("Meadow Primary School", "123456", "mainstream"),
+        ["MLD"],
+        [("decide_to_assess", 30), ("request_advice", 31), ("request_advice", 32)],
+    ),
+    (
+        "Oliver Oak",
+        75,
+        1,
+        14,
+        ("Hillside Special School", "234567", "special"),
+        ["SLD", "PD"],
+        [("decide_to_assess", 35), ("request_advice", 36)],
+    ),
     (
         "Honey Bee",
         120,
+        0,
+        10,
+        ("Riverside Academy", "654321", "mainstream"),
+        ["SPLD"],
         [("decide_to_assess", 35), ("request_advice", 36), ("record_advice", 70), ("issue_draft", 100)],
     ),
     (
         "Violet Bluebell",
         200,
+        0,
+        8,
+        ("Meadow Primary School", "123456", "mainstream"),
+        ["HI"],
         [
             ("decide_to_assess", 30),
             ("request_advice", 31),
@@ -190,5 +231,29 @@ DEMO_CASES = [
             ("issue_final", 125),
         ],
     ),
-    ("Gary Greenhat", 60, [("decide_not_to_assess", 40)]),
+    (
+        "Jack Frost",
+        420,
+        1,
+        16,
+        ("County Further Education College", "10001234", "further_education"),
+        ["ASD"],
+        [
+            ("decide_to_assess", 28),
+            ("request_advice", 29),
+            ("record_advice", 60),
+            ("issue_draft", 95),
+            ("issue_final", 130),
+            ("record_review", 400),
+        ],
+    ),
+    (
+        "Gary Greenhat",
+        60,
+        0,
+        11,
+        ("Riverside Academy", "654321", "mainstream"),
+        ["SEMH"],
+        [("decide_not_to_assess", 40)],
+    ),
 ]

@@ -15,8 +15,9 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from core.models import Membership, Profile
 from core.roles import Role
 from core.services import membership_grant
-from ehc.models import Case
-from ehc.services import case_transition
+from ehc.models import Case, Need, Placement
+from ehc.services import case_due_refresh, case_transition
+from ehc.workflow import ADVICE_SOURCES
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
 from tenants.demo import DEFAULT_STAGES, DEMO_CASES, logo_svg
 from tenants.models import Council, Domain
@@ -155,7 +156,12 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
         if mobile:
             Profile.objects.update_or_create(user=user, defaults={"mobile_phone": mobile, **spec["office"]})
         accounts.append((email, role.label))
-    _demo_cases(caseworker=user_model.objects.get(email=f"caseworker@{spec['email_domain']}"))
+    _demo_cases(
+        caseworkers=[
+            user_model.objects.get(email=f"{local}@{spec['email_domain']}")
+            for local in ("caseworker", "senior-caseworker")
+        ]
+    )
     return accounts
 
 
@@ -184,34 +190,59 @@ def councils_each(*, func, **kwargs) -> dict[str, object]:
     return results
 
 
-def _demo_cases(*, caseworker) -> int:
-    """Demo cases at every stage, some due soon and some overdue (idempotent: by reference)."""
+def _demo_cases(*, caseworkers: list) -> int:
+    """Demo cases at every stage, some due soon and some overdue, allocated to the demo caseworkers,
+    with a date of birth, a placement and ranked needs (idempotent: by reference)."""
     today = timezone.localdate()
     made = 0
-    for number, (name, age, moves) in enumerate(DEMO_CASES, start=1):
+    for number, (name, days, worker, age, setting, needs, moves) in enumerate(DEMO_CASES, start=1):
         reference = f"DEMO-{number:04d}"
         if Case.objects.filter(reference=reference).exists():
             continue
         first, last = name.split(" ", 1)
-        received = today - datetime.timedelta(days=age)
+        received = today - datetime.timedelta(days=days)
+        caseworker = caseworkers[worker] if worker is not None else None
         case = Case.objects.create(
             reference=reference,
             child_first_name=first,
             child_last_name=last,
+            child_date_of_birth=received.replace(year=received.year - age, day=min(received.day, 28)),
             received_on=received,
             requestor="Parent/Young Person",
             caseworker=caseworker,
+            caseworker_since=received if caseworker else None,
         )
+        setting_name, code, setting_type = setting
+        Placement.objects.create(
+            case=case,
+            setting_name=setting_name,
+            urn=code if len(code) == 6 else "",
+            ukprn=code if len(code) == 8 else "",
+            setting_type=setting_type,
+            entry_date=received.replace(year=received.year - 1, day=1),
+        )
+        for rank, need in enumerate(needs, start=1):
+            Need.objects.create(case=case, code=need, rank=rank)
+        asked = []
         for action, after in moves:
+            detail = {}
+            if action == "request_advice":
+                detail = {"service": ADVICE_SOURCES[len(asked) + 2]}
+                asked.append(detail["service"])
+            elif action == "record_advice":
+                detail = {"service": asked[0]}
+            elif action == "record_review":
+                detail = {"decision": "maintain"}
             case = case_transition(
                 case=case,
                 action=action,
-                by=caseworker,
+                by=caseworker or caseworkers[0],
                 happened_on=received + datetime.timedelta(days=after),
                 reason="Needs can be met from the school's own resources"
                 if action.startswith("decide_not")
                 else "",
-                detail={"service": "Speech and Language Therapy"} if "advice" in action else {},
+                detail=detail,
             )
+        case_due_refresh(case=case)
         made += 1
     return made

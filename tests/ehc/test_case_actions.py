@@ -14,6 +14,7 @@ from core.models import AuditEvent
 from core.roles import Role
 from core.services import membership_grant
 from ehc.models import Case, CaseEvent, CaseException
+from ehc.selectors import case_due_dates
 from ehc.services import (
     case_allocate,
     case_transition,
@@ -146,6 +147,11 @@ def test_a_review_records_its_decision_and_ceasing_its_reason(oxfordshire):
             happened_on=review_day,
             detail={"decision": "amend"},
         )
+        dues = {d.key: d for d in case_due_dates(case=Case.objects.get(pk=case.pk))}
+        # the review is recorded with its decision: its report and decision are done that day, and the
+        # next duty is the next annual review, 12 months on
+        assert dues["review_report"].done == dues["review_decision"].done == review_day
+        assert Case.objects.get(pk=case.pk).next_due_on == datetime.date(2027, 11, 1)
         with pytest.raises(ValidationError, match="why the plan is ceasing"):
             case_transition(
                 case=case,

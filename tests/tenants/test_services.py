@@ -1,9 +1,11 @@
+import datetime
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from core.models import Membership
@@ -168,14 +170,26 @@ def test_seed_gives_each_council_demo_cases_at_many_stages(db):
 
     with schema_context("oxfordshire"):
         demo = Case.objects.filter(reference__startswith="DEMO-")
-        assert demo.count() == 7
+        assert demo.count() == 10
         assert {
             "request_received",
             "decision_to_assess",
             "assessment",
             "draft_plan",
             "final_plan",
+            "plan_in_place",
             "not_assessed",
         } <= set(demo.values_list("stage", flat=True))
-        assert set(demo.values_list("caseworker__email", flat=True)) == {"caseworker@oxfordshire.example"}
+        assert set(demo.values_list("caseworker__email", flat=True)) == {
+            "caseworker@oxfordshire.example",
+            "senior-caseworker@oxfordshire.example",
+            None,
+        }
+        today = timezone.localdate()
+        mine = demo.filter(caseworker__email="caseworker@oxfordshire.example")
+        assert mine.filter(next_due_on__lt=today).exists()  # something overdue
+        assert mine.filter(next_due_on__range=(today, today + datetime.timedelta(14))).exists()  # due soon
+        assert not demo.filter(child_date_of_birth__isnull=True).exists()
+        assert not demo.filter(placements__isnull=True).exists()
+        assert not demo.filter(needs__isnull=True).exists()
         assert Case.objects.get(child_first_name="Red", child_last_name="Robin").reference.startswith("DEMO-")

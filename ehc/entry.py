@@ -1,0 +1,193 @@
+"""The SEND team's pages for adding a case that did not start as an online request: a request received
+on paper or by email, and an existing EHC plan moving onto the portal."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.decorators import role_required
+from core.roles import STAFF_ROLES
+from ehc import entry_services
+from ehc.selectors import caseworkers_of_council
+
+KINDS = {
+    "paper": ("A request received on paper or by email", "case_new_paper"),
+    "existing": ("An existing EHC plan (moving onto the portal)", "case_new_existing"),
+}
+PARTS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class DateAnswer:
+    """A GOV.UK date input as typed: the three parts, the date if they make one, and what is wrong."""
+
+    key: str
+    typed: dict
+    value: datetime.date | None = None
+    error: str = ""
+    bad: tuple[str, ...] = ()  # the parts to highlight; all three when the date as a whole is wrong
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.key}-{self.bad[0] if self.bad else 'day'}"
+
+
+def _date_answer(post, key: str, label: str, missing: str | None) -> DateAnswer:
+    """Read day, month and year, with the GOV.UK date input's error messages."""
+    typed = {part: post.get(f"{key}-{part}", "").strip() for part in PARTS}
+    blank = tuple(part for part in PARTS if not typed[part])
+    if len(blank) == len(PARTS):
+        return DateAnswer(key, typed, error=missing or "", bad=PARTS if missing else ())
+    if blank:
+        return DateAnswer(key, typed, error=f"{label} must include a {' and '.join(blank)}", bad=blank)
+    limits = {"day": 31, "month": 12, "year": 9999}
+    wrong = tuple(
+        part
+        for part in PARTS
+        if not typed[part].isdigit() or not 1 <= int(typed[part]) <= limits[part]  # noqa: PLR2004
+    )
+    if wrong:
+        return DateAnswer(key, typed, error=f"{label} must be a real date", bad=wrong)
+    if len(typed["year"]) != 4:  # noqa: PLR2004 (a year has 4 numbers)
+        return DateAnswer(key, typed, error=f"{label} must include a year with 4 numbers", bad=("year",))
+    try:
+        value = datetime.date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+    except ValueError:
+        return DateAnswer(key, typed, error=f"{label} must be a real date", bad=PARTS)
+    return DateAnswer(key, typed, value=value)
+
+
+def _dates(post, names: dict) -> dict[str, DateAnswer]:
+    if post is None:
+        return {key: DateAnswer(key, dict.fromkeys(PARTS, "")) for key in names}
+    return {key: _date_answer(post, key, label, missing) for key, (label, missing) in names.items()}
+
+
+def _problems(order: list[str], errors: dict[str, str], dates: dict[str, DateAnswer]) -> dict[str, str]:
+    """The error summary: each message linked to its field (a date's first highlighted part), in the
+    order the fields are on the page."""
+    anchors = {key: answer.anchor for key, answer in dates.items()}
+    return {anchors.get(key, key): errors[key] for key in order if key in errors}
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    """Add a case: choose what it starts from."""
+    errors = {}
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind in KINDS:
+            return redirect(KINDS[kind][1])
+        errors["kind"] = "Select what the case starts from"
+    return render(
+        request,
+        "ehc/cases/entry.html",
+        {"kinds": [(value, label) for value, (label, _) in KINDS.items()], "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+def _known_child(posted, error: entry_services.KnownChild, errors: dict) -> list:
+    """The cases the child may already have. Shown once as a warning; posted again with the same cases
+    and without "This is a different child" ticked, it is an error."""
+    known = error.cases
+    seen = set(posted.getlist("seen"))
+    if {case.reference for case in known} <= seen:
+        errors["different_child"] = "Select 'This is a different child', or go to the child's case"
+    return known
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_new_paper(request):
+    """A request received on paper or by email, entered on the family's (or setting's) behalf."""
+    posted = request.POST if request.method == "POST" else None
+    dates = _dates(posted, entry_services.PAPER_DATES)
+    errors, known = {}, []
+    if posted is not None:
+        errors = {key: answer.error for key, answer in dates.items() if answer.error}
+        fields = {
+            "first_name": posted.get("first_name", ""),
+            "last_name": posted.get("last_name", ""),
+            "date_of_birth": dates["date_of_birth"].value,
+            "received_on": dates["received_on"].value,
+            "requestor": posted.get("requestor", ""),
+            "note": posted.get("note", ""),
+        }
+        errors = entry_services.paper_problems(**fields, skip=errors) | errors
+        if not errors:
+            different = posted.getlist("seen") if posted.get("different_child") else ()
+            try:
+                case = entry_services.case_enter_paper(by=request.user, **fields, different_from=different)
+            except entry_services.KnownChild as error:
+                known = _known_child(posted, error, errors)
+            except ValidationError as error:
+                errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+            else:
+                return redirect("case_page", reference=case.reference)
+    order = [
+        "different_child",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "received_on",
+        "requestor",
+        "note",
+    ]
+    context = {
+        "posted": posted or {},
+        "dates": dates,
+        "errors": errors,
+        "problems": _problems(order, errors, dates),
+        "known": known,
+        "requestors": list(entry_services.REQUESTORS.items()),
+    }
+    return render(request, "ehc/cases/entry_paper.html", context, status=400 if errors else 200)
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_new_existing(request):
+    """An EHC plan the council issued before it used the portal, entered with its real dates."""
+    posted = request.POST if request.method == "POST" else None
+    dates = _dates(posted, entry_services.EXISTING_DATES)
+    caseworkers = caseworkers_of_council()
+    errors, known = {}, []
+    if posted is not None:
+        errors = {key: answer.error for key, answer in dates.items() if answer.error}
+        fields = {
+            "first_name": posted.get("first_name", ""),
+            "last_name": posted.get("last_name", ""),
+            **{key: answer.value for key, answer in dates.items()},
+        }
+        errors = entry_services.existing_plan_problems(**fields, skip=errors) | errors
+        chosen = posted.get("caseworker", "")
+        caseworker = next((person for person in caseworkers if str(person.pk) == chosen), None)
+        if chosen and caseworker is None:
+            errors["caseworker"] = "Select a caseworker of this council"
+        if not errors:
+            different = posted.getlist("seen") if posted.get("different_child") else ()
+            try:
+                case = entry_services.case_enter_existing_plan(
+                    by=request.user, **fields, caseworker=caseworker, different_from=different
+                )
+            except entry_services.KnownChild as error:
+                known = _known_child(posted, error, errors)
+            except ValidationError as error:
+                errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+            else:
+                return redirect("case_page", reference=case.reference)
+    order = ["different_child", "first_name", "last_name", *entry_services.EXISTING_DATES, "caseworker"]
+    context = {
+        "posted": posted or {},
+        "dates": dates,
+        "errors": errors,
+        "problems": _problems(order, errors, dates),
+        "known": known,
+        "caseworkers": caseworkers,
+    }
+    return render(request, "ehc/cases/entry_existing.html", context, status=400 if errors else 200)

@@ -1,0 +1,373 @@
+"""The SEND team's page for a case's statutory return (SEN2) details: the person, the request and the
+plan, ranked needs and placements. Each section is its own small form; the hidden ``form`` field says
+which one was posted. Dates and outcomes are not here: they come from the case's events."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.accounts.forms import PostcodeField
+from core.decorators import role_required
+from core.roles import STAFF_ROLES
+from ehc import records_services
+from ehc.models import (
+    Attendance,
+    Case,
+    Ethnicity,
+    Need,
+    NeedCode,
+    PersonalBudget,
+    Placement,
+    SettingType,
+    Sex,
+)
+
+UPN = re.compile(r"^[A-Z][0-9]{12}$")
+# DfE's check letters: the weighted sum of characters 2-13 modulo 23, with I, O and S left out.
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_check_letter(digits: str) -> str:
+    """The check letter of a permanent UPN from its 12 digits (character n is weighted n)."""
+    return UPN_CHECK_LETTERS[sum(int(d) * weight for weight, d in enumerate(digits, 2)) % 23]
+
+
+def _compact(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _date_field(label: str, *, required: bool, message: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"required": message, "invalid": message},
+    )
+
+
+class PersonForm(forms.Form):
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        required=False,
+        error_messages={"invalid_choice": "Select female, male or not known"},
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=[("", "Not recorded"), *Ethnicity.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select an ethnicity from the list"},
+    )
+    postcode = PostcodeField(
+        label="Postcode",
+        max_length=10,
+        required=False,
+        error_messages={"max_length": "Enter a real postcode, like OX1 1ND"},
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)",
+        required=False,
+        help_text="13 characters: a letter then 12 digits, like B801200005001",
+    )
+    uln = forms.CharField(label="Unique learner number (ULN)", required=False, help_text="10 digits")
+
+    def clean_upn(self) -> str:
+        upn = _compact(self.cleaned_data["upn"])
+        if not upn:
+            return ""
+        if not UPN.match(upn):
+            raise ValidationError("Enter a UPN of a letter then 12 digits, like B801200005001", code="format")
+        if upn[0] != upn_check_letter(upn[1:]):
+            raise ValidationError(
+                "Enter a real UPN: the first letter does not match the digits", code="check"
+            )
+        return upn
+
+    def clean_uln(self) -> str:
+        uln = _compact(self.cleaned_data["uln"])
+        if uln and not re.fullmatch(r"[0-9]{10}", uln):
+            raise ValidationError("Enter a ULN of 10 digits, like 1234567890", code="format")
+        return uln
+
+
+class PlanForm(forms.Form):
+    mediation = forms.BooleanField(label="Mediation took place", required=False)
+    tribunal = forms.BooleanField(label="Appeal to the tribunal", required=False)
+    moved_out_before_assessment = forms.BooleanField(
+        label="Moved out before the assessment finished", required=False
+    )
+    residential = forms.BooleanField(label="Residential placement", required=False)
+    work_based_learning = forms.BooleanField(label="Work-based learning", required=False)
+    personal_budget = forms.ChoiceField(
+        label="Personal budget",
+        choices=PersonalBudget.choices,
+        required=False,
+        error_messages={"invalid_choice": "Select a personal budget from the list"},
+    )
+
+
+class NeedAddForm(forms.Form):
+    code = forms.ChoiceField(
+        label="Need",
+        error_messages={"required": "Select a need", "invalid_choice": "Select a need from the list"},
+    )
+
+    def __init__(self, *args, used: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [("", "Select a need")] + [
+            (value, label) for value, label in NeedCode.choices if value not in used
+        ]
+
+
+class PlacementAddForm(forms.Form):
+    setting_name = forms.CharField(
+        label="Setting name",
+        max_length=200,
+        error_messages={
+            "required": "Enter the setting's name",
+            "max_length": "Setting name must be 200 characters or fewer",
+        },
+    )
+    urn = forms.RegexField(
+        label="URN",
+        regex=r"^[0-9]{6}$",
+        required=False,
+        help_text=(
+            "6 digits, for a school. Give the URN or the UKPRN unless the setting is elective home"
+            " education, not in education, or other"
+        ),
+        error_messages={"invalid": "Enter a URN of 6 digits, like 123456"},
+    )
+    ukprn = forms.RegexField(
+        label="UKPRN",
+        regex=r"^[0-9]{8}$",
+        required=False,
+        help_text="8 digits, for a college or training provider",
+        error_messages={"invalid": "Enter a UKPRN of 8 digits, like 10012345"},
+    )
+    setting_type = forms.ChoiceField(
+        label="Type of setting",
+        choices=[("", "Select a type"), *SettingType.choices],
+        error_messages={
+            "required": "Select the type of setting",
+            "invalid_choice": "Select the type of setting",
+        },
+    )
+    entry_date = _date_field(
+        "Entry date", required=False, message="Enter the entry date as a real date, like 2026-09-01"
+    )
+    attendance = forms.ChoiceField(
+        label="Attendance",
+        choices=Attendance.choices,
+        initial=Attendance.FULL_TIME,
+        error_messages={
+            "required": "Select full time or part time",
+            "invalid_choice": "Select full time or part time",
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "setting_type" in data and "urn" in data and "ukprn" in data:
+            for field, message in records_services.placement_problems(
+                setting_type=data["setting_type"], urn=data["urn"], ukprn=data["ukprn"]
+            ).items():
+                self.add_error(field, message)
+        return data
+
+
+class PlacementEndForm(forms.Form):
+    leaving_date = _date_field(
+        "Leaving date", required=True, message="Enter the leaving date as a real date, like 2027-07-20"
+    )
+
+
+@dataclass
+class _Page:
+    """What the page shows: the case, its needs and placements, and a form for each section (bound
+    for the one that was posted and failed, so what was typed is shown again)."""
+
+    case: Case
+    needs: list[Need]
+    placements: list[Placement]
+    section_forms: dict[str, forms.Form]
+    end_forms: dict[int, PlacementEndForm] = field(default_factory=dict)
+
+
+def _page(case: Case) -> _Page:
+    needs = list(case.needs.all())
+    placements = list(case.placements.all())
+    return _Page(
+        case=case,
+        needs=needs,
+        placements=placements,
+        section_forms={
+            "person": PersonForm(
+                initial={name: getattr(case, name) for name in records_services.PERSON_FIELDS},
+                prefix="person",
+            ),
+            "plan": PlanForm(
+                initial={name: getattr(case, name) for name in records_services.PLAN_FIELDS}, prefix="plan"
+            ),
+            "need_add": NeedAddForm(used={need.code for need in needs}, prefix="need"),
+            "placement_add": PlacementAddForm(prefix="placement"),
+        },
+        end_forms={
+            p.pk: PlacementEndForm(prefix=f"end-{p.pk}") for p in placements if p.leaving_date is None
+        },
+    )
+
+
+def _save(form: forms.Form, save: Callable[[dict], str]) -> str | None:
+    """Run ``save`` with the form's cleaned data if it is valid; a rule the service refuses becomes the
+    form's error. Returns the success message, or None when there is an error to show."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _person(data, page: _Page, by) -> tuple[forms.Form, str | None]:
+    form = page.section_forms["person"] = PersonForm(data, prefix="person")
+
+    def save(values: dict) -> str:
+        changed = records_services.case_person_update(case=page.case, by=by, values=values)
+        return "Person details saved." if changed else "Nothing had changed."
+
+    return form, _save(form, save)
+
+
+def _plan(data, page: _Page, by) -> tuple[forms.Form, str | None]:
+    form = page.section_forms["plan"] = PlanForm(data, prefix="plan")
+
+    def save(values: dict) -> str:
+        changed = records_services.case_plan_update(case=page.case, by=by, values=values)
+        return "Request and plan saved." if changed else "Nothing had changed."
+
+    return form, _save(form, save)
+
+
+def _need_add(data, page: _Page, by) -> tuple[forms.Form, str | None]:
+    form = page.section_forms["need_add"] = NeedAddForm(
+        data, used={n.code for n in page.needs}, prefix="need"
+    )
+
+    def save(values: dict) -> str:
+        need = records_services.case_need_add(case=page.case, by=by, code=values["code"])
+        return f"Need added: {need.get_code_display()}."
+
+    return form, _save(form, save)
+
+
+def _need_change(service, verb: str):
+    def handle(data, page: _Page, by) -> tuple[forms.Form, str | None]:
+        form = forms.Form(data)  # no fields: it carries a refusal, shown by the needs table
+
+        def save(values: dict) -> str:
+            need = service(case=page.case, by=by, need_id=_id(data.get("need", "")))
+            return f"Need {verb}: {need.get_code_display()}."
+
+        return form, _save(form, save)
+
+    return handle
+
+
+def _placement_add(data, page: _Page, by) -> tuple[forms.Form, str | None]:
+    form = page.section_forms["placement_add"] = PlacementAddForm(data, prefix="placement")
+
+    def save(values: dict) -> str:
+        placement = records_services.case_placement_add(case=page.case, by=by, **values)
+        return f"Placement added: {placement.setting_name}."
+
+    return form, _save(form, save)
+
+
+def _placement_end(data, page: _Page, by) -> tuple[forms.Form, str | None]:
+    pk = _id(data.get("placement", ""))
+    if pk not in page.end_forms:
+        form = forms.Form(data)
+        form.add_error(None, "That placement has already ended")
+        return form, None
+    form = page.end_forms[pk] = PlacementEndForm(data, prefix=f"end-{pk}")
+
+    def save(values: dict) -> str:
+        placement = records_services.case_placement_end(
+            case=page.case, by=by, placement_id=pk, leaving_date=values["leaving_date"]
+        )
+        return f"Placement ended: {placement.setting_name}."
+
+    return form, _save(form, save)
+
+
+HANDLERS = {
+    "person": _person,
+    "plan": _plan,
+    "need_add": _need_add,
+    "need_remove": _need_change(records_services.case_need_remove, "removed"),
+    "need_up": _need_change(records_services.case_need_move_up, "moved up"),
+    "placement_add": _placement_add,
+    "placement_end": _placement_end,
+}
+# The section (its heading's id) where a refusal that belongs to no field is shown and linked to.
+SECTION_OF = {
+    "person": "person",
+    "plan": "plan",
+    "need_add": "needs",
+    "need_remove": "needs",
+    "need_up": "needs",
+    "placement_add": "placements",
+    "placement_end": "placements",
+}
+
+
+def _id(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_records(request, reference):
+    page = _page(get_object_or_404(Case, reference=reference))
+    problems: dict[str, str] = {}
+    section_errors: dict[str, str] = {}
+    if request.method == "POST":
+        which = request.POST.get("form", "")
+        handler = HANDLERS.get(which)
+        if handler is None:
+            return HttpResponseBadRequest("Unknown form")
+        form, done = handler(request.POST, page, request.user)
+        if done:
+            messages.success(request, done)
+            return redirect("case_records", reference=page.case.reference)
+        section = SECTION_OF[which]
+        section_errors = {section: " ".join(form.non_field_errors())} if form.non_field_errors() else {}
+        problems = {
+            (section if name == "__all__" else form[name].id_for_label): " ".join(errors)
+            for name, errors in form.errors.items()
+        }
+    open_placements = [p for p in page.placements if p.leaving_date is None]
+    context = {
+        "case": page.case,
+        "needs": page.needs,
+        "placements": open_placements + [p for p in page.placements if p.leaving_date is not None],
+        "ending": [(p, page.end_forms[p.pk]) for p in open_placements],
+        **page.section_forms,
+        "problems": problems,
+        "section_errors": section_errors,
+    }
+    return render(request, "ehc/cases/records.html", context, status=400 if problems else 200)
