@@ -211,6 +211,7 @@ def case_page(request, reference):
         "case": case,
         "dues": case_due_dates(case=case),
         "actions": allowed_actions(case.stage),
+        "action_values": {a.value for a in allowed_actions(case.stage)},
         "advice_sources": ADVICE_SOURCES,
         "advice_outstanding": _advice_outstanding(case),
         "review_decisions": REVIEW_DECISIONS.items(),
