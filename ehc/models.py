@@ -30,6 +30,16 @@ class AssessmentRequest(models.Model):
     response_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A form the SEND team sent about a case (Items to complete), or one a parent started from a case's
+    # "Forms you can start": the same engine as the request, tied to the case.
+    about_case = models.ForeignKey(
+        "ehc.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="forms"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -325,3 +335,78 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return self.setting_name
+
+
+class AccessStatus(models.TextChoices):
+    INVITED = "invited", "Invited: identity to be checked"
+    VERIFIED = "verified", "Identity checked: acceptance link sent"
+    ACCEPTED = "accepted", "Accepted: waiting for the SEND team to activate"
+    ACTIVE = "active", "Active"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Removed"
+
+
+class CaseAccess(models.Model):
+    """A person's access to a child's case on the portal: made active when a parent's own request
+    becomes a case, or through an invitation (ARCHITECTURE.md: invitations)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField(blank=True, help_text="The address the invitation went to")
+    relationship = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=20, choices=AccessStatus.choices, db_index=True)
+    code_digest = models.CharField(max_length=64, blank=True, help_text="HMAC of the identity code")
+    token_digest = models.CharField(max_length=64, blank=True, help_text="HMAC of the acceptance link")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=models.Q(user__isnull=False),
+                name="access_case_user_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.email or self.user_id} ({self.status})"
+
+
+def document_path(instance: "CaseDocument", filename: str) -> str:
+    """Per-council prefix, per-case folder, a name that says nothing about the child."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"{connection.schema_name}/cases/{instance.case_id}/{instance.sha256[:16]}.{extension}"
+
+
+class CaseDocument(models.Model):
+    """A document the SEND team published to the family (Items to view)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    description = models.CharField(max_length=200)
+    document_date = models.DateField()
+    file = models.FileField(upload_to=document_path)
+    original_name = models.CharField(max_length=255)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField(db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.description
