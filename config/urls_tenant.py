@@ -5,9 +5,10 @@ from django.urls import include, path
 from core import staff as core_staff
 from core import views as core_views
 from core.admin_site import council_admin_site
+from ehc import family as ehc_family
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", ehc_family.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility", core_views.accessibility, name="accessibility"),
     path("privacy", core_views.privacy, name="privacy"),

@@ -70,7 +70,17 @@ class Definition:
         return (keys[index - 1] if index else None, keys[index + 1] if index + 1 < len(keys) else None)
 
 
-def definition_from_dict(data: dict) -> Definition:
+def _choices(q: dict, offered: dict) -> tuple[tuple[str, str], ...]:
+    """The question's choices, with any offered to this person alone after the first one (Part 1's
+    "Myself, each child already linked to the account, Someone else...")."""
+    choices = [tuple(c) for c in q.get("choices", [])]
+    extra = [tuple(c) for c in offered.get(q["key"], [])]
+    return tuple(choices[:1] + extra + choices[1:]) if extra else tuple(choices)
+
+
+def definition_from_dict(data: dict, *, offered: dict | None = None) -> Definition:
+    """A definition from its stored form; ``offered`` adds choices for one person (see _choices)."""
+    offered = offered or {}
     pages = []
     for page in data["pages"]:
         questions = []
@@ -82,7 +92,7 @@ def definition_from_dict(data: dict) -> Definition:
                     label=q["label"],
                     hint=q.get("hint", ""),
                     required=q.get("required", False),
-                    choices=tuple(tuple(c) for c in q.get("choices", [])),
+                    choices=_choices(q, offered),
                     columns=tuple(Column(**c) for c in q.get("columns", [])),
                     error=q.get("error", ""),
                 )

@@ -12,11 +12,6 @@ from django.views.decorators.http import require_GET
 SAFE_LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
 
 
-@require_GET
-def home(request):
-    return render(request, "core/home.html")
-
-
 @never_cache
 @require_GET
 def healthz(request):

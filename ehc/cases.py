@@ -15,7 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from ehc import services
-from ehc.models import AssessmentRequest, Case, CaseEvent, CeasingReason, ExceptionKind, Placement
+from ehc.models import (
+    AssessmentRequest,
+    Case,
+    CaseAccess,
+    CaseDocument,
+    CaseEvent,
+    CeasingReason,
+    ExceptionKind,
+    Placement,
+)
 from ehc.selectors import case_due_dates, caseworkers_of_council
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
 
@@ -126,6 +135,12 @@ def _case(reference):
         Case.objects.select_related("caseworker", "request__version__definition").prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("by").order_by("happened_on", "id")),
             "exceptions",
+            Prefetch("accesses", queryset=CaseAccess.objects.select_related("user")),
+            Prefetch("documents", queryset=CaseDocument.objects.select_related("published_by")),
+            Prefetch(
+                "forms",
+                queryset=AssessmentRequest.objects.select_related("version__definition", "owner", "sent_by"),
+            ),
         ),
         reference=reference,
     )

@@ -309,3 +309,154 @@ REQUEST_FORMS = {
 # Checked when the module loads: a malformed definition fails at start-up, not on a parent's screen.
 for _slug, _data in REQUEST_FORMS.items():
     definition_from_dict(_data)
+
+
+# Forms tied to a case (FormDefinition.kind "case_form"): the SEND team sends them to a family member
+# (Items to complete, Oxfordshire's guide section 4.2 and Worcestershire's "Actions to Complete"), or a
+# parent starts one the council offers (Hertfordshire's "Forms you can start"). Same engine as the
+# request: save for later, check answers, submit with confirmation, view and PDF.
+CASE_FORM_KIND = "case_form"
+YES_NO = [["yes", "Yes"], ["no", "No"]]
+
+CASE_FORMS = {
+    "parental_response": {
+        "name": "Parental Response & Preference for DRAFT EHCP",
+        "pages": [
+            {
+                "key": "draft_plan",
+                "title": "Your response to the draft plan",
+                "content": (
+                    "Tell us what you think of the draft Education, Health and Care plan. You have at least "
+                    "15 days from the day the draft plan was sent to you."
+                ),
+                "questions": [
+                    {
+                        "key": "comments",
+                        "type": "textarea",
+                        "label": "Your comments on the draft plan",
+                        "hint": "Say which sections you agree with and what you would like changed, and why.",
+                        "required": True,
+                        "error": "Enter your comments on the draft plan",
+                    },
+                    {
+                        "key": "agree",
+                        "type": "choice",
+                        "label": "Do you agree with the draft plan?",
+                        "required": True,
+                        "error": "Select whether you agree with the draft plan",
+                        "choices": [["yes", "Yes"], ["no", "No"], ["in_part", "In part"]],
+                    },
+                ],
+            },
+            {
+                "key": "preference",
+                "title": "School or college preference",
+                "content": (
+                    "You can ask for a particular school or college to be named in the plan. We must "
+                    "consult it before the final plan is issued."
+                ),
+                "questions": [
+                    {
+                        "key": "setting_name",
+                        "type": "text",
+                        "label": "The school or college you would like named in the plan",
+                        "required": True,
+                        "error": "Enter the name of the school or college you would like named",
+                    },
+                    {
+                        "key": "setting_address",
+                        "type": "textarea",
+                        "label": "Its address",
+                    },
+                    {
+                        "key": "setting_urn",
+                        "type": "text",
+                        "label": "Its URN (unique reference number), if you know it",
+                        "hint": "A 6-digit number. You can find it on Get Information about Schools.",
+                    },
+                    {
+                        "key": "reasons",
+                        "type": "textarea",
+                        "label": "Why you would like this school or college named",
+                        "required": True,
+                        "error": "Enter why you would like this school or college named",
+                    },
+                ],
+            },
+            {
+                "key": "next_steps",
+                "title": "Meeting and personal budget",
+                "questions": [
+                    {
+                        "key": "meeting",
+                        "type": "choice",
+                        "label": "Would you like a meeting with us to discuss the draft plan?",
+                        "required": True,
+                        "error": "Select whether you would like a meeting to discuss the draft plan",
+                        "choices": YES_NO,
+                    },
+                    {
+                        "key": "personal_budget",
+                        "type": "choice",
+                        "label": "Would you like to request a personal budget?",
+                        "hint": (
+                            "A personal budget is an amount of money identified to deliver some of the "
+                            "provision in the plan."
+                        ),
+                        "required": True,
+                        "error": "Select whether you would like to request a personal budget",
+                        "choices": YES_NO,
+                    },
+                ],
+            },
+        ],
+    },
+    "parental_supporting_documents": {
+        "name": "Parental Supporting Documents",
+        "pages": [
+            {
+                "key": "documents",
+                "title": "Supporting documents",
+                "content": "Give details of the attachment in the text box and upload the document.",
+                "questions": [
+                    {
+                        "key": "description",
+                        "type": "textarea",
+                        "label": "Details of the documents you are sending",
+                        "required": True,
+                        "error": "Enter details of the documents you are sending",
+                    },
+                    {"key": "documents", "type": "files", "label": "Upload Document"},
+                ],
+            }
+        ],
+    },
+    "parental_preference": {
+        "name": "Parental Preference Form",
+        "pages": [
+            {
+                "key": "preference",
+                "title": "Your preferred school or college",
+                "questions": [
+                    {
+                        "key": "setting_name",
+                        "type": "text",
+                        "label": "The school, college or other setting you would prefer",
+                        "required": True,
+                        "error": "Enter the school, college or other setting you would prefer",
+                    },
+                    {
+                        "key": "reasons",
+                        "type": "textarea",
+                        "label": "Why you prefer it",
+                        "required": True,
+                        "error": "Enter why you prefer this school, college or setting",
+                    },
+                ],
+            }
+        ],
+    },
+}
+
+for _slug, _data in CASE_FORMS.items():
+    definition_from_dict(_data)

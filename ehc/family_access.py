@@ -5,9 +5,12 @@ from django.http import Http404
 from ehc.models import AccessStatus, Case
 
 
-def family_case_or_404(request, reference: str, *, select_related=("caseworker",)) -> Case:
+def family_case_or_404(
+    request, reference: str, *, select_related=("caseworker",), prefetch_related=()
+) -> Case:
     """The case with this reference if the signed-in person has active access to it in this council,
-    else 404 (never 403: do not confirm that a child's case exists). One query."""
+    else 404 (never 403: do not confirm that a child's case exists). One query, and one for each
+    relation prefetched."""
     if not request.user.is_authenticated:
         raise Http404("No such case")
     case = (
@@ -15,6 +18,7 @@ def family_case_or_404(request, reference: str, *, select_related=("caseworker",
             reference=reference, accesses__user=request.user, accesses__status=AccessStatus.ACTIVE
         )
         .select_related(*select_related)
+        .prefetch_related(*prefetch_related)
         .first()
     )
     if case is None:

@@ -40,6 +40,10 @@ class AssessmentRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Choices offered to this person only, fixed when the form was started so that the form always shows
+    # what they chose: {"on_behalf_of": [["child:CASE-…", "Mary Bluehat"], …]} (each child already
+    # linked to the account).
+    offered_choices = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -54,7 +58,7 @@ class AssessmentRequest(models.Model):
 
     @property
     def definition(self) -> Definition:
-        return definition_from_dict(self.version.schema)
+        return definition_from_dict(self.version.schema, offered=self.offered_choices)
 
     @property
     def child_name(self) -> str:

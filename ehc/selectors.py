@@ -16,9 +16,11 @@ ENTERED_HISTORY_KEYS = frozenset({"decision", "no_plan_notice", "review_report",
 
 def requests_drafts_of(*, user) -> list[AssessmentRequest]:
     return list(
-        AssessmentRequest.objects.filter(owner=user, status=RequestStatus.DRAFT).select_related(
-            "version__definition"
-        )
+        AssessmentRequest.objects.filter(
+            owner=user,
+            status=RequestStatus.DRAFT,
+            about_case__isnull=True,  # case forms: Items to complete
+        ).select_related("version__definition")
     )
 
 
@@ -34,7 +36,7 @@ def requests_submitted_recently(*, user) -> list[AssessmentRequest]:
 def requests_incoming() -> list[AssessmentRequest]:
     """Submitted requests, newest first, for the SEND team (one query whatever their number)."""
     return list(
-        AssessmentRequest.objects.filter(status=RequestStatus.SUBMITTED)
+        AssessmentRequest.objects.filter(status=RequestStatus.SUBMITTED, about_case__isnull=True)
         .select_related("version__definition", "owner")
         .order_by("-submitted_at")
     )

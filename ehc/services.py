@@ -11,11 +11,16 @@ from django.utils import timezone
 from core.formdefs import definition_from_dict, form_errors, parse_date
 from core.models import FormDefinition, FormVersion
 from core.notifications import email_send
+from core.roles import Role
+from core.selectors import membership_roles
 from core.services import audit_record
-from ehc.definitions import REQUEST_FORMS
+from ehc.definitions import CASE_FORM_KIND, CASE_FORMS, REQUEST_FORMS
+from ehc.family_access import family_cases_of
 from ehc.models import (
+    AccessStatus,
     AssessmentRequest,
     Case,
+    CaseAccess,
     CaseEvent,
     CaseException,
     CeasingReason,
@@ -31,12 +36,16 @@ REFERENCE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels (no words), no 
 
 
 def form_definitions_install(*, definition_model=FormDefinition, version_model=FormVersion) -> None:
-    """Give this council the platform's request forms as version 1 (idempotent). Run by a migration in
-    every council's schema, so a new council has them from the start."""
-    for slug, schema in REQUEST_FORMS.items():
-        definition, _ = definition_model.objects.get_or_create(slug=slug, defaults={"name": schema["name"]})
-        if not version_model.objects.filter(definition=definition).exists():
-            version_model.objects.create(definition=definition, number=1, schema=schema)
+    """Give this council the platform's request forms and case forms (kind "case_form": sent by the SEND
+    team or started by a parent) as version 1 (idempotent). Run by migrations in every council's schema,
+    so a new council has them from the start."""
+    for kind, forms in (("request", REQUEST_FORMS), (CASE_FORM_KIND, CASE_FORMS)):
+        for slug, schema in forms.items():
+            definition, _ = definition_model.objects.get_or_create(
+                slug=slug, defaults={"name": schema["name"], "kind": kind}
+            )
+            if not version_model.objects.filter(definition=definition).exists():
+                version_model.objects.create(definition=definition, number=1, schema=schema)
 
 
 def form_version_publish(*, definition: FormDefinition, schema: dict, by) -> FormVersion:
@@ -58,9 +67,33 @@ def request_start(*, owner, slug: str) -> AssessmentRequest:
     version = FormVersion.objects.filter(definition__slug=slug).select_related("definition").first()
     if version is None:
         raise FormDefinition.DoesNotExist(slug)
-    request = AssessmentRequest.objects.create(version=version, owner=owner)
+    offered = {}
+    if slug == "parent":
+        children = [[f"child:{case.reference}", case.child_name] for case in family_cases_of(owner)]
+        offered = {"on_behalf_of": children} if children else {}
+    request = AssessmentRequest.objects.create(version=version, owner=owner, offered_choices=offered)
     audit_record(actor=owner, action="request.started", target=request, detail={"form": slug})
     return request
+
+
+def request_linked_child_prefill(*, request: AssessmentRequest, answers: dict) -> dict:
+    """When the person chose a child already linked to their account, fill in the child's name and date
+    of birth where they left them blank (they can still correct them). The child must still be linked."""
+    chosen = answers.get("on_behalf_of", "")
+    if not chosen.startswith("child:"):
+        return answers
+    case = next((c for c in family_cases_of(request.owner) if f"child:{c.reference}" == chosen), None)
+    if case is None:
+        return answers
+    filled = dict(answers)
+    if not filled.get("first_name"):
+        filled["first_name"] = case.child_first_name
+    if not filled.get("last_name"):
+        filled["last_name"] = case.child_last_name
+    born = case.child_date_of_birth
+    if born and not any((filled.get("date_of_birth") or {}).values()):
+        filled["date_of_birth"] = {"day": str(born.day), "month": str(born.month), "year": str(born.year)}
+    return filled
 
 
 def _locked_draft(*, request: AssessmentRequest, by) -> AssessmentRequest:
@@ -102,25 +135,31 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
         council = council_name_current()
         reference, address = locked.reference, by.email
         # The acknowledgement says what, never who (ARCHITECTURE.md 8): no child's name, no answers.
-        transaction.on_commit(
-            lambda: email_send(
-                to=address,
-                subject=f"{council}: we have received your request ({reference})",
-                body=(
-                    f"{council} has received your request for an Education, Health and Care needs "
-                    f"assessment, reference {reference}.\n\n"
-                    "We will tell you our decision within 6 weeks. "
-                    "Sign in to the EHC Portal to see your submitted forms."
-                ),
+        if locked.about_case_id:  # a form about a case (Items to complete), not a request
+            subject = f"{council}: we have received your form ({reference})"
+            body = (
+                f"{council} has received the form you submitted, reference {reference}.\n\n"
+                "Sign in to the EHC Portal to see your submitted forms."
             )
-        )
+        else:
+            subject = f"{council}: we have received your request ({reference})"
+            body = (
+                f"{council} has received your request for an Education, Health and Care needs "
+                f"assessment, reference {reference}.\n\n"
+                "We will tell you our decision within 6 weeks. "
+                "Sign in to the EHC Portal to see your submitted forms."
+            )
+        transaction.on_commit(lambda: email_send(to=address, subject=subject, body=body))
     return locked
 
 
 def drafts_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete drafts not saved for 30 days, with their files. Returns how many went."""
+    """Delete drafts not saved for 30 days, with their files. Returns how many went. A form the SEND team
+    sent to the family (Items to complete) is kept: it waits for the family whatever its age."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=DRAFT_DAYS)
-    stale = AssessmentRequest.objects.filter(status=RequestStatus.DRAFT, updated_at__lt=cutoff)
+    stale = AssessmentRequest.objects.filter(
+        status=RequestStatus.DRAFT, updated_at__lt=cutoff, sent_by__isnull=True, sent_at__isnull=True
+    )
     count = 0
     for draft in stale.prefetch_related("attachments"):
         with transaction.atomic():
@@ -149,6 +188,8 @@ def case_open_from_request(*, request: AssessmentRequest, by) -> Case:
             raise ValidationError("Only a submitted request can become a case")
         if Case.objects.filter(request=locked).exists():
             raise ValidationError("This request is already a case")
+        if locked.about_case_id:
+            raise ValidationError("This form is about an existing case, not a request")
         answers = locked.answers
         case = Case.objects.create(
             reference=_case_reference(),
@@ -162,8 +203,31 @@ def case_open_from_request(*, request: AssessmentRequest, by) -> Case:
             received_on=timezone.localdate(locked.submitted_at),
         )
         case_due_refresh(case=case)
+        _family_access_from_request(case=case, request=locked)
         audit_record(actor=by, action="case.opened", target=case, detail={"request": locked.reference})
     return case
+
+
+FAMILY_ROLES = {Role.PARENT, Role.YOUNG_PERSON}
+
+
+def _family_access_from_request(*, case: Case, request: AssessmentRequest) -> CaseAccess | None:
+    """A parent's (or young person's) own request gives them the child's dashboard at once; a request
+    made in a professional capacity gives nothing (the family is invited instead)."""
+    answers = request.answers
+    if request.version.definition.slug != "parent" or answers.get("on_behalf_of") == "professional":
+        return None
+    if not membership_roles(user=request.owner) & FAMILY_ROLES:
+        return None
+    myself = answers.get("on_behalf_of") == "myself"
+    return CaseAccess.objects.create(
+        case=case,
+        user=request.owner,
+        email=request.owner.email,
+        relationship="Young person" if myself else (answers.get("relationship") or "Parent or carer")[:60],
+        status=AccessStatus.ACTIVE,
+        activated_at=timezone.now(),
+    )
 
 
 def case_due_refresh(*, case: Case) -> Case:

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from ehc import cases, entry, form_admin, records, timeliness_views, views, workspace
+from ehc import (
+    case_forms,
+    cases,
+    documents,
+    entry,
+    family,
+    form_admin,
+    invitations,
+    records,
+    timeliness_views,
+    views,
+    workspace,
+)
 
 urlpatterns = [
     path("ehc-needs-assessment/", views.start, name="request_start"),
@@ -26,6 +38,59 @@ urlpatterns = [
     path("cases/<str:reference>/allocate/", cases.case_allocate, name="case_allocate"),
     path("cases/<str:reference>/exceptions/add/", cases.case_exception_add, name="case_exception_add"),
     path("cases/<str:reference>/response/", cases.case_response, name="case_response"),
+    path(
+        "cases/<str:reference>/documents/publish/",
+        documents.case_document_publish,
+        name="case_document_publish",
+    ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/",
+        documents.case_document_download,
+        name="case_document_download",
+    ),
+    path("children/<str:reference>/", family.dashboard, name="family_dashboard"),
+    path("children/<str:reference>/request/", family.request_details, name="family_request_details"),
+    path("children/<str:reference>/involvements/", family.involvements, name="family_involvements"),
+    path("children/<str:reference>/documents/", documents.family_documents, name="family_documents"),
+    path(
+        "children/<str:reference>/documents/<int:pk>/",
+        documents.family_document_download,
+        name="family_document_download",
+    ),
+    path("cases/<str:reference>/forms/send/", case_forms.case_form_send, name="case_form_send"),
+    path("children/<str:reference>/forms/", case_forms.family_forms, name="family_forms"),
+    path(
+        "children/<str:reference>/forms/start/<slug:slug>/",
+        case_forms.family_form_start,
+        name="family_form_start",
+    ),
+    path("cases/<str:reference>/invite/", invitations.case_invite, name="case_invite"),
+    path(
+        "cases/<str:reference>/access/<int:pk>/verify/",
+        invitations.case_access_verify,
+        name="case_access_verify",
+    ),
+    path(
+        "cases/<str:reference>/access/<int:pk>/resend/",
+        invitations.case_access_resend,
+        name="case_access_resend",
+    ),
+    path(
+        "cases/<str:reference>/access/<int:pk>/activate/",
+        invitations.case_access_activate,
+        name="case_access_activate",
+    ),
+    path(
+        "cases/<str:reference>/access/<int:pk>/remove/",
+        invitations.case_access_revoke,
+        name="case_access_revoke",
+    ),
+    path("invitations/", invitations.invitations_pending, name="invitations_pending"),
+    path("invitations/confirm/", invitations.invitations_confirm, name="invitations_confirm"),
+    path("invitations/done/", invitations.invitations_done, name="invitations_done"),
+    path(
+        "invitations/accept/<str:token>/", invitations.invitation_accept_link, name="invitation_accept_link"
+    ),
     path("council/forms/", form_admin.forms_list, name="forms_admin"),
     path("council/forms/<slug:slug>/", form_admin.form_edit, name="form_edit"),
 ]

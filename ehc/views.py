@@ -15,7 +15,7 @@ from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
 from ehc import selectors, services
-from ehc.models import AssessmentRequest, Case
+from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
 
 CHECK = "check-answers"
 
@@ -56,6 +56,13 @@ def _own_request(request, pk) -> AssessmentRequest:
     draft = get_object_or_404(AssessmentRequest.objects.select_related("version__definition"), pk=pk)
     if draft.owner_id != request.user.pk:
         raise Http404("No such form")  # not 403: do not confirm someone else's form exists
+    if (
+        draft.about_case_id
+        and not CaseAccess.objects.filter(
+            case_id=draft.about_case_id, user=request.user, status=AccessStatus.ACTIVE
+        ).exists()
+    ):
+        raise Http404("No such form")  # a form about a child whose record they no longer see
     return draft
 
 
@@ -125,7 +132,9 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
     action = request.POST.get("action", "next")
     if action == "cancel":
         return redirect("recover_form")
-    answers = answers_from_post(current, request.POST)
+    answers = services.request_linked_child_prefill(
+        request=draft, answers=answers_from_post(current, request.POST)
+    )
     if action.startswith(("add_row:", "remove_row:")):
         _table_action(current, answers, action)
         draft = services.request_save_page(request=draft, by=request.user, answers=answers)
@@ -138,6 +147,11 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
         return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, errors))
 
     draft = services.request_save_page(request=draft, by=request.user, answers=answers)
+    if action == "save" and draft.about_case_id:
+        messages.success(
+            request, "Your form has been saved. You can find it in the child's Items to complete."
+        )
+        return redirect("request_page", pk=draft.pk, page=current.key)
     if action == "save":
         messages.success(request, "Your form has been saved. You can find it in Recover a form for 30 days.")
         return redirect("request_page", pk=draft.pk, page=current.key)
@@ -195,6 +209,9 @@ def check(request, pk):
             return render(
                 request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors}
             )
+        if draft.about_case_id:  # a form about a case goes back to the child's Items to complete
+            messages.success(request, "Your form was submitted successfully")
+            return redirect("family_forms", reference=draft.about_case.reference)
         messages.success(request, "Your form has been submitted to the Local Authority.")
         return redirect("submitted_forms")
     return render(request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors})
@@ -214,7 +231,9 @@ def view(request, pk):
     form = _readable_request(request, pk)
     parts, _ = _summary(form)
     is_staff = user_has_role(user=request.user, roles=STAFF_ROLES)
-    form_case = Case.objects.filter(request=form).first() if is_staff else None
+    form_case = None
+    if is_staff:  # the case this request became, or the case a form sent to the family is about
+        form_case = form.about_case if form.about_case_id else Case.objects.filter(request=form).first()
     return render(
         request,
         "ehc/requests/view.html",

@@ -38,7 +38,9 @@ def workspace_counts(*, user, today: datetime.date) -> dict:
         if by_stage.get(value, {}).get("open")
     ]
     totals = {k: sum(row[k] for row in rows) for k in keys}
-    new_requests = AssessmentRequest.objects.filter(status=RequestStatus.SUBMITTED, case__isnull=True).count()
+    new_requests = AssessmentRequest.objects.filter(
+        status=RequestStatus.SUBMITTED, case__isnull=True, about_case__isnull=True
+    ).count()
     return {"rows": rows, "totals": totals, "new_requests": new_requests}
 
 

@@ -1,6 +1,7 @@
 """Provisioning: the only place (with hub's cross-council selector) that crosses schemas."""
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -15,9 +16,10 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from core.models import Membership, Profile
 from core.roles import Role
 from core.services import membership_grant
-from ehc.models import Case, Need, Placement
+from ehc.case_forms_services import case_form_send
+from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
 from ehc.services import case_due_refresh, case_transition
-from ehc.workflow import ADVICE_SOURCES
+from ehc.workflow import ADVICE_SOURCES, Stage
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
 from tenants.demo import DEFAULT_STAGES, DEMO_CASES, logo_svg
 from tenants.models import Council, Domain
@@ -162,7 +164,80 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
             for local in ("caseworker", "senior-caseworker")
         ]
     )
+    _demo_family(parent=user_model.objects.get(email=f"parent@{spec['email_domain']}"))
     return accounts
+
+
+DEMO_FAMILY = ("DEMO-0002", "DEMO-0007")  # Mary Bluehat (deciding whether to assess), Honey Bee (draft plan)
+
+
+# A one-page PDF, so the demo documents open in any reader.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 55>>stream\n"
+    b"BT /F1 18 Tf 72 760 Td (EHC Portal demo document) Tj ET\nendstream\nendobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+DEMO_DOCUMENTS = {
+    "DEMO-0002": [("SEN New Assessment - Acknowledgment of application", 30)],
+    "DEMO-0007": [
+        ("SEN New Assessment - Acknowledgment of application", 105),
+        ("Decision to assess letter", 70),
+        ("EHC Plan - Draft Education Health and Care Plan", 10),
+    ],
+}
+
+
+def _demo_documents(*, case, by) -> None:
+    digest = hashlib.sha256(DEMO_PDF).hexdigest()
+    today = timezone.localdate()
+    for description, days_ago in DEMO_DOCUMENTS.get(case.reference, []):
+        if case.documents.filter(description=description).exists():
+            continue
+        document = CaseDocument(
+            case=case,
+            description=description,
+            document_date=today - datetime.timedelta(days=days_ago),
+            original_name=f"{description.split(' - ')[0].replace(' ', '-')}.pdf",
+            extension="pdf",
+            size=len(DEMO_PDF),
+            content_type="application/pdf",
+            sha256=digest,
+            published_at=timezone.now() - datetime.timedelta(days=days_ago),
+            published_by=by,
+        )
+        document.file.save(document.original_name, ContentFile(DEMO_PDF), save=False)
+        document.save()
+
+
+def _demo_family(*, parent) -> None:
+    """The demo parent sees two of the demo children at different stages, with documents to view and,
+    for the child with a draft plan, the Parental Response form to complete (idempotent)."""
+    for case in Case.objects.filter(reference__in=DEMO_FAMILY).select_related("caseworker"):
+        _demo_documents(case=case, by=case.caseworker)
+        CaseAccess.objects.get_or_create(
+            case=case,
+            user=parent,
+            defaults={
+                "email": parent.email,
+                "relationship": "Parent or carer",
+                "status": AccessStatus.ACTIVE,
+                "activated_at": timezone.now(),
+            },
+        )
+        if case.stage == Stage.DRAFT_PLAN and not case.forms.exists():
+            case_form_send(
+                case=case,
+                slug="parental_response",
+                recipient=parent,
+                due_on=None,
+                by=case.caseworker,
+                link=f"/accounts/login/?next=/children/{case.reference}/forms/",
+            )
 
 
 def demo_council_seed(*, spec: dict, password: str) -> tuple[Council, list[tuple[str, str]]]:

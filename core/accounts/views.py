@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from core.accounts import codes
@@ -18,12 +19,20 @@ from core.roles import STAFF_ROLES, Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
 
+REGISTRATION_NEXT_SESSION_KEY = "registration_next"
+
 
 @require_http_methods(["GET", "POST"])
 def register_details(request):
     """Register a new account - step 1."""
     if request.user.is_authenticated:
         return redirect("my_account")
+    following = request.GET.get("next", "")
+    if following and url_has_allowed_host_and_scheme(
+        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        # Where the person was going (a form, an invitation): "Registration completed" leads back there.
+        request.session[REGISTRATION_NEXT_SESSION_KEY] = following
     initial = request.session.get(REGISTRATION_SESSION_KEY)
     form = RegistrationDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +59,15 @@ class RegisterAccountView(SignupView):
 
 @login_required
 def registration_completed(request):
-    return render(request, "core/accounts/registration_completed.html")
+    following = request.session.pop(REGISTRATION_NEXT_SESSION_KEY, "")
+    safe = following and url_has_allowed_host_and_scheme(
+        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return render(
+        request,
+        "core/accounts/registration_completed.html",
+        {"continue_url": following if safe else reverse("my_account")},
+    )
 
 
 @login_stage_required(stage=SignInCodeStage.key, redirect_urlname="account_login")

@@ -175,3 +175,25 @@ def test_registration_is_rate_limited_with_a_clear_page(db):
     html = limited.content.decode()
     assert "Too many attempts" in html
     assert "Oxfordshire County Council" in html
+
+
+@pytest.mark.parametrize(
+    ("following", "expected"),
+    [
+        ("/ehc-needs-assessment/parent/", "/ehc-needs-assessment/parent/"),
+        ("/invitations/accept/abc/", "/invitations/accept/abc/"),
+        ("https://evil.example/steal", "/account/"),  # another site: ignored
+        ("//evil.example/", "/account/"),
+    ],
+)
+def test_registration_leads_back_to_where_the_person_was_going(oxfordshire, following, expected):
+    client = host_client("oxfordshire")
+    login = client.get(f"/accounts/login/?next={following}").content.decode()
+    if following.startswith("/") and not following.startswith("//"):
+        assert f'href="/accounts/register/?next={following}"' in login
+    client.get("/accounts/register/", {"next": following})
+    register(client, f"next-{len(following)}-{expected[1:4]}@example.com")
+    code = last_code(emails_to(f"next-{len(following)}-{expected[1:4]}@example.com"))
+    client.post("/accounts/confirm-email/", {"action": "verify", "code": code})
+    completed = client.get("/accounts/registered/").content.decode()
+    assert f'href="{expected}" role="button"' in completed

@@ -192,4 +192,15 @@ def test_seed_gives_each_council_demo_cases_at_many_stages(db):
         assert not demo.filter(child_date_of_birth__isnull=True).exists()
         assert not demo.filter(placements__isnull=True).exists()
         assert not demo.filter(needs__isnull=True).exists()
+        parent = get_user_model().objects.get(email="parent@oxfordshire.example")
+        linked = Case.objects.filter(accesses__user=parent, accesses__status="active")
+        assert sorted(linked.values_list("reference", flat=True)) == ["DEMO-0002", "DEMO-0007"]
+        assert len(set(linked.values_list("stage", flat=True))) == 2  # at different stages
+        honey = Case.objects.get(reference="DEMO-0007")
+        assert honey.documents.count() == 3
+        assert honey.documents.first().file.read().startswith(b"%PDF")
+        form = honey.forms.get()
+        assert (form.owner, form.status) == (parent, "draft")
+        assert form.version.definition.slug == "parental_response"
+        assert form.due_on >= today  # still within the 15 days after the draft
         assert Case.objects.get(child_first_name="Red", child_last_name="Robin").reference.startswith("DEMO-")
