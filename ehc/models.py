@@ -414,3 +414,44 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Message(models.Model):
+    """A secure message about a child's case, between a family member and the SEND team. A message from
+    the team goes to one family member; a family member's message goes to the team (recipient empty)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    message_type = models.CharField(max_length=100, help_text="The council's message type when it was sent")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_team = models.BooleanField(help_text="Sent by the SEND team (else by a family member)")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The family member a team message is for; empty for a message to the SEND team",
+    )
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the recipient (or the team) opened it"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["case", "recipient", "-sent_at"], name="message_inbox")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(from_team=False, recipient__isnull=True)
+                | models.Q(from_team=True, recipient__isnull=False),
+                name="message_direction",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

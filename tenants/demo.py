@@ -117,6 +117,10 @@ COUNCILS = [
             "request_form_variants": [RequestFormVariant.PARENT.value],
             "parent_forms": [ParentForm.PARENTAL_SUPPORTING_DOCUMENTS.value],
             "parents_can_start_messages": False,
+            "messages_notice": (
+                "Please note, it is NOT possible to send new messages via the Portal, please use existing "
+                "methods of communications."
+            ),
             "parents_can_reply": False,
             "code_length": 8,
         },

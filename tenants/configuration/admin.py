@@ -101,7 +101,7 @@ class CouncilConfigurationAdmin(CouncilAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Messages", {"fields": ["parents_can_start_messages", "parents_can_reply"]}),
+        ("Messages", {"fields": ["parents_can_start_messages", "parents_can_reply", "messages_notice"]}),
         ("Uploads", {"fields": ["upload_types", "upload_max_mb"]}),
     ]
 

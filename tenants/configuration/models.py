@@ -138,6 +138,11 @@ class CouncilConfiguration(models.Model):
     # Messages
     parents_can_start_messages = models.BooleanField(default=True)
     parents_can_reply = models.BooleanField(default=True)
+    messages_notice = models.TextField(
+        "What parents are told when they cannot send or reply",
+        blank=True,
+        help_text="The council's own wording, shown on the messages pages when parents cannot send or reply",
+    )
 
     # Uploads
     upload_types = ArrayField(models.CharField(max_length=10), default=default_upload_types)
