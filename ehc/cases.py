@@ -25,7 +25,7 @@ from ehc.models import (
     ExceptionKind,
     Placement,
 )
-from ehc.selectors import case_due_dates, caseworkers_of_council
+from ehc.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
 
 PAGE_SIZE = 25
@@ -222,9 +222,11 @@ def case_page(request, reference):
             else:
                 messages.success(request, f"{Action(action).label}: recorded.")
                 return redirect("case_page", reference=case.reference)
+    dues = case_due_dates(case=case)
     context = {
         "case": case,
-        "dues": case_due_dates(case=case),
+        "dues": dues,
+        "family_windows": {d.key for d in dues if d.key.startswith(FAMILY_WINDOWS)},
         "actions": allowed_actions(case.stage),
         "action_values": {a.value for a in allowed_actions(case.stage)},
         "advice_sources": ADVICE_SOURCES,

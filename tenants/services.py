@@ -16,7 +16,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from core.models import Membership, Profile
 from core.roles import Role
 from core.services import membership_grant
-from ehc.case_forms_services import case_form_send
+from ehc.case_forms_services import case_draft_served_on, case_form_send, draft_response_due
 from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
 from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import ADVICE_SOURCES, Stage
@@ -229,7 +229,9 @@ def _demo_family(*, parent) -> None:
                 "activated_at": timezone.now(),
             },
         )
-        if case.stage == Stage.DRAFT_PLAN and not case.forms.exists():
+        served = case_draft_served_on(case=case)
+        window_open = served is not None and draft_response_due(served=served) >= timezone.localdate()
+        if case.stage == Stage.DRAFT_PLAN and window_open and not case.forms.exists():
             case_form_send(
                 case=case,
                 slug="parental_response",
