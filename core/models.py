@@ -97,3 +97,47 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.definition.name} v{self.number}"
+
+
+class Notification(models.Model):
+    """One email or text message to send (ARCHITECTURE.md 6 and 8): written in the same transaction as
+    the change it tells of, sent afterwards by the Celery task core.tasks.notification_send. ``key`` makes
+    asking twice one notification; ``sent_at`` makes sending twice one message. Says what is waiting,
+    never who: no child's name, date of birth or content (core.notifications.WAITING)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="Idempotency key, e.g. document:12:34:email"
+    )
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    to = models.CharField(max_length=254, help_text="Email address or mobile number")
+    kind = models.CharField(max_length=40, db_index=True, help_text="A key of core.notifications.WAITING")
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    # One-time codes and links the body carries as ((placeholders)), encrypted with a key derived from
+    # SECRET_KEY and erased once sent, so the database never holds them readable (invitations).
+    sealed = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Given up: a permanent error, or every retry failed"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    provider_id = models.CharField(max_length=100, blank=True, help_text="GOV.UK Notify's notification id")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="notification_unsent_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({'sent' if self.sent_at else 'not sent'})"

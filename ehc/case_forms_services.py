@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import FormDefinition, FormVersion
-from core.notifications import email_send
+from core.notifications import notify_person
 from core.services import audit_record
 from ehc import clock
 from ehc.definitions import CASE_FORM_KIND
@@ -117,20 +117,20 @@ def case_form_send(
             target=form,
             detail={"case": locked.reference, "form": slug, "to": recipient.pk, "due": due_on.isoformat()},
         )
-        council, address, reference = council_name_current(), recipient.email, locked.reference
+        council, reference = council_name_current(), locked.reference
         # Says what and by when, with the case's reference and a link; never the child's name or any
         # content (ARCHITECTURE.md 8).
-        transaction.on_commit(
-            lambda: email_send(
-                to=address,
-                subject=f"{council}: a form to complete by {due_on:%-d %B %Y}",
-                body=(
-                    f"{council}'s SEND team has sent you a form to complete by {due_on:%-d %B %Y}, "
-                    f"for case {reference}.\n\n"
-                    f"Sign in to the EHC Portal and open Items to complete:\n{link}\n\n"
-                    "Each time you sign in we will also send you a code."
-                ),
-            )
+        notify_person(
+            user=recipient,
+            kind="form_to_complete",
+            subject=f"{council}: a form to complete by {due_on:%-d %B %Y}",
+            body=(
+                f"{council}'s SEND team has sent you a form to complete by {due_on:%-d %B %Y}, "
+                f"for case {reference}.\n\n"
+                f"Sign in to the EHC Portal and open Items to complete:\n{link}\n\n"
+                "Each time you sign in we will also send you a code."
+            ),
+            key=f"form-sent:{form.pk}",
         )
     return form
 

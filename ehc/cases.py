@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from ehc import services
+from ehc.messages_services import case_messages_prefetch
 from ehc.models import (
     AssessmentRequest,
     Case,
@@ -141,6 +142,7 @@ def _case(reference):
                 "forms",
                 queryset=AssessmentRequest.objects.select_related("version__definition", "owner", "sent_by"),
             ),
+            case_messages_prefetch(),
         ),
         reference=reference,
     )

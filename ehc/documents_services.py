@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.notifications import email_send
+from core.notifications import notify_person
 from core.services import audit_record
 from core.uploads import MB, CheckedUpload, UploadRefused, upload_check
 from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument
@@ -87,19 +87,16 @@ def case_document_publish(
                 target=document,
                 detail={"case": locked.reference, "size": checked.size, "type": checked.extension},
             )
-            addresses = sorted(
-                set(
-                    CaseAccess.objects.filter(
-                        case=locked, status=AccessStatus.ACTIVE, user__isnull=False
-                    ).values_list("user__email", flat=True)
-                )
-            )
+            readers = {
+                access.user_id: access.user
+                for access in CaseAccess.objects.filter(
+                    case=locked, status=AccessStatus.ACTIVE, user__isnull=False
+                ).select_related("user")
+            }
             council, reference = council_name_current(), locked.reference
-            for address in addresses:
-                transaction.on_commit(
-                    lambda address=address: _new_document_email(
-                        to=address, council=council, reference=reference, link=sign_in_link
-                    )
+            for user in sorted(readers.values(), key=lambda user: user.email):
+                _new_document_notify(
+                    user=user, document=document, council=council, reference=reference, link=sign_in_link
                 )
     except Exception:
         # The row went with the transaction; the stored file must go too.
@@ -109,13 +106,15 @@ def case_document_publish(
     return document
 
 
-def _new_document_email(*, to: str, council: str, reference: str, link: str) -> None:
-    email_send(
-        to=to,
+def _new_document_notify(*, user, document: CaseDocument, council: str, reference: str, link: str) -> None:
+    notify_person(
+        user=user,
+        kind="document",
         subject=f"{council}: a new document to view ({reference})",
         body=(
             f"{council}'s SEND team has published a new document to view on the EHC Portal, "
             f"case reference {reference}.\n\n"
             f"Sign in to see it in Items to view:\n{link}\n"
         ),
+        key=f"document:{document.pk}:{user.pk}",
     )

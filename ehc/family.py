@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ehc.family_access import family_case_or_404, family_cases_of
 from ehc.invitations import invitations_pending_of
+from ehc.messages_services import unread_count_for
 from ehc.models import AccessStatus, RequestStatus
 from ehc.selectors import case_due_dates
 from ehc.workflow import CLOSED, MAIN_PATH, Action, Stage
@@ -95,6 +96,7 @@ def _dashboard_counts(case, user) -> dict:
     return {
         "forms_to_complete": case.forms.filter(owner=user, status=RequestStatus.DRAFT).count(),
         "documents": case.documents.count(),
+        "unread_messages": unread_count_for(case, user),
     }
 
 

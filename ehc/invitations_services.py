@@ -11,9 +11,10 @@ Which steps apply is decided by two settings of the council's configuration (``i
 
 Worcestershire has both (INVITED -> VERIFIED -> bound -> ACCEPTED -> ACTIVE); Oxfordshire has neither
 (VERIFIED -> bound -> ACTIVE). Codes and link tokens are never stored, only their HMAC-SHA256 digests
-keyed with SECRET_KEY (as core/accounts/codes.py does), and never written to the audit log. Emails say
-what is waiting and give the case's short reference, never the child's name (ARCHITECTURE.md 8), and
-are sent once the transaction commits.
+keyed with SECRET_KEY (as core/accounts/codes.py does), and never written to the audit log; the emails
+that carry them hold them encrypted until sent (``notify``'s secrets). Emails say what is waiting and
+give the case's short reference, never the child's name (ARCHITECTURE.md 8), and are sent by Celery
+once the transaction commits.
 """
 
 import datetime
@@ -31,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent, Membership
-from core.notifications import email_send
+from core.notifications import notify, notify_person
 from core.roles import Role
 from core.services import audit_record, membership_grant
 from ehc.models import AccessStatus, Case, CaseAccess
@@ -118,15 +119,22 @@ def _send_code(*, access: CaseAccess, code: str, council: str, config) -> None:
         f"{council} has invited you to its EHC Portal, to see a child's Education, Health and Care "
         f"(EHC) record online, reference {reference}.\n\n"
         "First, the SEND team needs to confirm who you are. Your unique code is:\n\n"
-        f"{code}\n\n"
+        "((code))\n\n"
         "Quote this code to the SEND team when you contact them"
         f"{f' ({contact})' if contact else ''} to verify your identity.\n\n"
         "Once they have, we will send you another email, titled Accept Portal Invitation, with a link "
         "to set up your account.\n\n"
         "If you were not expecting this email, you can ignore it."
     )
-    transaction.on_commit(
-        lambda: email_send(to=address, subject=f"{council}: invitation to the EHC Portal", body=body)
+    # The code is sealed in the notification, never stored readable (see the module's doc).
+    notify(
+        key=f"invitation-code:{access.pk}:{access.invited_at.timestamp():.6f}",
+        channel="email",
+        to=address,
+        kind="invitation",
+        subject=f"{council}: invitation to the EHC Portal",
+        body=body,
+        secrets={"code": code},
     )
 
 
@@ -144,25 +152,36 @@ def _send_link(
     body = (
         f"{opening} To see the Education, Health and Care (EHC) record for reference {reference} online, "
         "select this link, then sign in, or register for an account with this email address:\n\n"
-        f"{link}\n\n"
+        "((link))\n\n"
         f"The link works once, until {expires.day} {expires:%B %Y}. If you need to register first, "
         "select the link again once you have registered.\n\n"
         "If you were not expecting this email, you can ignore it."
     )
-    transaction.on_commit(
-        lambda: email_send(to=address, subject=f"{council}: Accept Portal Invitation", body=body)
+    # The link holds the token: sealed in the notification, never stored readable.
+    notify(
+        key=f"invitation-link:{access.pk}:{access.verified_at.timestamp():.6f}",
+        channel="email",
+        to=address,
+        kind="invitation",
+        subject=f"{council}: Accept Portal Invitation",
+        body=body,
+        secrets={"link": link},
     )
 
 
 def _send_access(*, access: CaseAccess, base_url: str, council: str) -> None:
-    reference, address = access.case.reference, access.user.email
+    reference = access.case.reference
     link = base_url.rstrip("/") + reverse("account_login")
     body = (
         f"Your customer SEND record is now available: you can now see the EHC record for reference "
         f"{reference}.\n\nSign in to the portal to see it:\n{link}\n\nMany thanks\nSEND Team, {council}"
     )
-    transaction.on_commit(
-        lambda: email_send(to=address, subject=f"{council}: Portal access to customer SEND record", body=body)
+    notify_person(
+        user=access.user,
+        kind="access_granted",
+        subject=f"{council}: Portal access to customer SEND record",
+        body=body,
+        key=f"access-granted:{access.pk}:{access.activated_at.timestamp():.6f}",
     )
 
 
@@ -375,14 +394,18 @@ def invitations_respond(
 
 
 def _send_accepted(*, access: CaseAccess, council: str) -> None:
-    reference, address = access.case.reference, access.user.email
+    reference = access.case.reference
     body = (
         f"You have accepted the invitation to see the EHC record for reference {reference} on "
         f"{council}'s EHC Portal.\n\nThe SEND team will now activate your access. We will email you "
         "when they have."
     )
-    transaction.on_commit(
-        lambda: email_send(to=address, subject=f"{council}: invitation accepted", body=body)
+    notify_person(
+        user=access.user,
+        kind="invitation_accepted",
+        subject=f"{council}: invitation accepted",
+        body=body,
+        key=f"invitation-accepted:{access.pk}:{access.accepted_at.timestamp():.6f}",
     )
 
 
@@ -419,17 +442,19 @@ def access_revoke(*, access: CaseAccess, by) -> CaseAccess:
             raise ValidationError("Only active access can be removed")
         locked.status = AccessStatus.REVOKED
         locked.save(update_fields=["status"])
-        audit_record(actor=by, action="access.revoked", target=locked, detail={"case": locked.case.reference})
+        revoked = audit_record(
+            actor=by, action="access.revoked", target=locked, detail={"case": locked.case.reference}
+        )
         if locked.user_id:
-            reference, address = locked.case.reference, locked.user.email
-            transaction.on_commit(
-                lambda: email_send(
-                    to=address,
-                    subject=f"{council}: portal access removed",
-                    body=(
-                        f"Your access to the EHC record for reference {reference} on {council}'s EHC "
-                        "Portal has been removed. If you think this is a mistake, contact the SEND team."
-                    ),
-                )
+            reference = locked.case.reference
+            notify_person(
+                user=locked.user,
+                kind="access_removed",
+                subject=f"{council}: portal access removed",
+                body=(
+                    f"Your access to the EHC record for reference {reference} on {council}'s EHC "
+                    "Portal has been removed. If you think this is a mistake, contact the SEND team."
+                ),
+                key=f"access-removed:{locked.pk}:{revoked.pk}",
             )
     return locked

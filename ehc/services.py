@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.formdefs import definition_from_dict, form_errors, parse_date
 from core.models import FormDefinition, FormVersion
-from core.notifications import email_send
+from core.notifications import notify_person
 from core.roles import Role
 from core.selectors import membership_roles
 from core.services import audit_record
@@ -132,8 +132,7 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
         audit_record(
             actor=by, action="request.submitted", target=locked, detail={"reference": locked.reference}
         )
-        council = council_name_current()
-        reference, address = locked.reference, by.email
+        council, reference = council_name_current(), locked.reference
         # The acknowledgement says what, never who (ARCHITECTURE.md 8): no child's name, no answers.
         if locked.about_case_id:  # a form about a case (Items to complete), not a request
             subject = f"{council}: we have received your form ({reference})"
@@ -149,7 +148,9 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
                 "We will tell you our decision within 6 weeks. "
                 "Sign in to the EHC Portal to see your submitted forms."
             )
-        transaction.on_commit(lambda: email_send(to=address, subject=subject, body=body))
+        notify_person(
+            user=by, kind="request_received", subject=subject, body=body, key=f"request-received:{locked.pk}"
+        )
     return locked
 
 
@@ -366,15 +367,16 @@ def request_response_post(*, case: Case, text: str, by) -> AssessmentRequest:
         request.save(update_fields=["response", "response_posted_at", "response_by", "updated_at"])
         _note(case=case, kind=Note.RESPONSE, by=by, happened_on=timezone.localdate())
         audit_record(actor=by, action="request.response_posted", target=request)
-        owner, reference, council = request.owner, request.reference, council_name_current()
-        transaction.on_commit(
-            lambda: email_send(
-                to=owner.email,
-                subject=f"{council}: a response to your request {reference}",
-                body=(
-                    f"{council} has posted a response to your request {reference}.\n\n"
-                    "Sign in to the EHC Portal and open Submitted forms to read it."
-                ),
-            )
+        reference, council = request.reference, council_name_current()
+        notify_person(
+            user=request.owner,
+            kind="response",
+            subject=f"{council}: a response to your request {reference}",
+            body=(
+                f"{council} has posted a response to your request {reference}.\n\n"
+                "Sign in to the EHC Portal and open Submitted forms to read it."
+            ),
+            # Each response posted is told once (posting again replaces the response and tells again).
+            key=f"response:{request.pk}:{request.response_posted_at.timestamp():.6f}",
         )
     return request

@@ -8,6 +8,7 @@ from ehc import (
     family,
     form_admin,
     invitations,
+    messages,
     records,
     timeliness_views,
     views,
@@ -93,4 +94,19 @@ urlpatterns = [
     ),
     path("council/forms/", form_admin.forms_list, name="forms_admin"),
     path("council/forms/<slug:slug>/", form_admin.form_edit, name="form_edit"),
+    path("children/<str:reference>/messages/", messages.family_messages, name="family_messages"),
+    path("children/<str:reference>/messages/new/", messages.family_message_new, name="family_message_new"),
+    path("children/<str:reference>/messages/<int:pk>/", messages.family_message, name="family_message"),
+    path(
+        "children/<str:reference>/messages/<int:pk>/reply/",
+        messages.family_message_reply,
+        name="family_message_reply",
+    ),
+    path("cases/<str:reference>/messages/new/", messages.case_message_new, name="case_message_new"),
+    path("cases/<str:reference>/messages/<int:pk>/", messages.case_message, name="case_message"),
+    path(
+        "cases/<str:reference>/messages/<int:pk>/reply/",
+        messages.case_message_reply,
+        name="case_message_reply",
+    ),
 ]

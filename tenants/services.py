@@ -17,10 +17,12 @@ from core.models import Membership, Profile
 from core.roles import Role
 from core.services import membership_grant
 from ehc.case_forms_services import case_draft_served_on, case_form_send, draft_response_due
+from ehc.messages_services import message_send_by_team
 from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
 from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import ADVICE_SOURCES, Stage
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
+from tenants.configuration.selectors import configuration_get
 from tenants.demo import DEFAULT_STAGES, DEMO_CASES, logo_svg
 from tenants.models import Council, Domain
 
@@ -164,7 +166,11 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
             for local in ("caseworker", "senior-caseworker")
         ]
     )
-    _demo_family(parent=user_model.objects.get(email=f"parent@{spec['email_domain']}"))
+    _demo_family(
+        parent=user_model.objects.get(email=f"parent@{spec['email_domain']}"),
+        base_url=f"http://{spec['domains'][0]}:8000",
+        message_type=spec["message_types"][0],
+    )
     return accounts
 
 
@@ -214,7 +220,7 @@ def _demo_documents(*, case, by) -> None:
         document.save()
 
 
-def _demo_family(*, parent) -> None:
+def _demo_family(*, parent, base_url: str, message_type: str) -> None:
     """The demo parent sees two of the demo children at different stages, with documents to view and,
     for the child with a draft plan, the Parental Response form to complete (idempotent)."""
     for case in Case.objects.filter(reference__in=DEMO_FAMILY).select_related("caseworker"):
@@ -229,6 +235,19 @@ def _demo_family(*, parent) -> None:
                 "activated_at": timezone.now(),
             },
         )
+        if case.caseworker and not case.messages.exists():
+            message_send_by_team(
+                case=case,
+                sender=case.caseworker,
+                recipient=parent,
+                message_type=message_type,
+                subject="Welcome to the EHC Portal",
+                body=(
+                    f"I am the {configuration_get().caseworker_title} for {case.child_first_name}'s case. "
+                    "You can follow each step here, read the letters we send, and complete forms."
+                ),
+                base_url=base_url,
+            )
         served = case_draft_served_on(case=case)
         window_open = served is not None and draft_response_due(served=served) >= timezone.localdate()
         if case.stage == Stage.DRAFT_PLAN and window_open and not case.forms.exists():

@@ -177,6 +177,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "drafts-purge": {"task": "ehc.tasks.drafts_purge_everywhere", "schedule": 24 * 60 * 60},
+    "notifications-requeue": {"task": "core.tasks.notifications_requeue_everywhere", "schedule": 15 * 60},
 }
 
 # Email: files under var/mail in development and tests; GOV.UK Notify in production.
@@ -223,6 +224,19 @@ LOGGING = {
     },
 }
 SMS_BACKEND = env("SMS_BACKEND", default="core.notifications.FileSMSBackend")
+# GOV.UK Notify, used when EMAIL_BACKEND is core.notifications.NotifyEmailBackend or SMS_BACKEND is
+# core.notifications.NotifySMSBackend: one email template (subject ((subject)), body ((body))) and one
+# text message template (((body))), by id.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
+# Case notifications (core.notifications.notify_person) also go by text message to people whose profile
+# has a mobile number. Off by default: nobody has yet been asked whether they want text messages.
+NOTIFICATIONS_SMS = env.bool("NOTIFICATIONS_SMS", default=False)
+# core.tasks.notification_send retries after up to 1, 2, 4, 8 and 10 minutes (full jitter): this many
+# seconds, doubled each time.
+NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=60)
 
 # Uploads are scanned before they are stored (ARCHITECTURE.md 7). Development and tests use a
 # database holding only the EICAR test signature (make builds it); production points at ClamAV's own.

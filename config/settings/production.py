@@ -13,6 +13,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Notifications must really go somewhere: no silent file backends in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND")
 SMS_BACKEND = env("SMS_BACKEND")
+# GOV.UK Notify's key and template ids are required as soon as either Notify backend is chosen.
+NOTIFY_EMAIL = EMAIL_BACKEND == "core.notifications.NotifyEmailBackend"
+NOTIFY_SMS = SMS_BACKEND == "core.notifications.NotifySMSBackend"
+if NOTIFY_EMAIL or NOTIFY_SMS:
+    NOTIFY_API_KEY = env("NOTIFY_API_KEY")
+if NOTIFY_EMAIL:
+    NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID")
+if NOTIFY_SMS:
+    NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID")
 CLAMAV_DATABASE = env("CLAMAV_DATABASE")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

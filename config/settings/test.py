@@ -28,6 +28,8 @@ STORAGES = {
 CELERY_BROKER_URL = env("TEST_REDIS_URL", default="memory://")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = True
+# A notification retried by the real worker (tests/test_celery.py) waits a second, not a minute.
+NOTIFICATIONS_RETRY_BACKOFF = 1
 
 if not env("DATABASE_URL", default=""):
     DATABASES = {"default": database_settings(VAR_DIR / "pg-test")}

@@ -73,10 +73,11 @@ def test_case_page_query_count_does_not_grow_with_events(staff, oxfordshire, ass
         few, many = make_cases(1, events=1)[0], make_cases(1, events=30)[0]
     staff.get(f"/cases/{few.reference}/")
     # routing, session, configuration, identity, staff check, case and request, events and who, exceptions,
-    # family access with each person, documents with who published them, forms with their definitions
-    with assert_queries(11):
+    # family access with each person, documents with who published them, forms with their definitions,
+    # messages with their people
+    with assert_queries(12):
         staff.get(f"/cases/{few.reference}/")
-    with assert_queries(11):
+    with assert_queries(12):
         html = staff.get(f"/cases/{many.reference}/").content.decode()
     assert html.count("Request advice") >= 30
 

@@ -13,7 +13,15 @@ from django_tenants.utils import schema_context
 
 from core.roles import Role
 from ehc.family import tracker
-from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseDocument, CaseException
+from ehc.models import (
+    AccessStatus,
+    AssessmentRequest,
+    Case,
+    CaseAccess,
+    CaseDocument,
+    CaseException,
+    Message,
+)
 from ehc.services import case_due_refresh, case_open_from_request, case_transition, request_start
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
@@ -119,8 +127,8 @@ def test_the_dashboards_query_count_does_not_grow_with_documents_forms_and_event
     url = f"/children/{case.reference}/"
     client.get(url)
     # routing, session, configuration, identity, the case with its caseworker, events, exceptions,
-    # stage descriptions, teams, forms to complete, documents
-    with assert_queries(11):
+    # stage descriptions, teams, forms to complete, documents, unread messages
+    with assert_queries(12):
         client.get(url)
     with schema_context(oxfordshire.schema_name):
         case = case_transition(
@@ -153,7 +161,19 @@ def test_the_dashboards_query_count_does_not_grow_with_documents_forms_and_event
             )
             for n in range(200)
         )
-    with assert_queries(11):
+        Message.objects.bulk_create(
+            Message(
+                case=case,
+                message_type="Message to parent",
+                subject=f"Update {n}",
+                body="Text",
+                sender=case.caseworker,
+                from_team=True,
+                recipient=user,
+            )
+            for n in range(200)
+        )
+    with assert_queries(12):
         html = client.get(url).content.decode()
     assert (
         '<span class="app-count__number">200</span> <span class="app-count__label">Documents to view' in html
@@ -161,6 +181,7 @@ def test_the_dashboards_query_count_does_not_grow_with_documents_forms_and_event
     assert (
         '<span class="app-count__number">200</span> <span class="app-count__label">Forms to complete' in html
     )
+    assert '<span class="app-count__number">200</span> <span class="app-count__label">New messages' in html
 
 
 @pytest.mark.parametrize("suffix", ["", "request/", "involvements/"])
