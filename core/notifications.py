@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 WAITING = {
     "request_received": "we have received your",
     "response": "a response to your request",
+    "case_update": "an update on case",
     "document": "a new document to view",
     "form_to_complete": "a form to complete",
     "new_message": "a new message",

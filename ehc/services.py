@@ -29,7 +29,7 @@ from ehc.models import (
 )
 from ehc.selectors import case_due_dates, case_next_due, caseworkers_of_council
 from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
-from tenants.selectors import council_name_current
+from tenants.selectors import council_name_current, council_url
 
 DRAFT_DAYS = 30
 REFERENCE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels (no words), no 0/O or 1/I
@@ -134,11 +134,12 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
         )
         council, reference = council_name_current(), locked.reference
         # The acknowledgement says what, never who (ARCHITECTURE.md 8): no child's name, no answers.
+        submitted_link = council_url("/account/submitted-forms/")
         if locked.about_case_id:  # a form about a case (Items to complete), not a request
             subject = f"{council}: we have received your form ({reference})"
             body = (
                 f"{council} has received the form you submitted, reference {reference}.\n\n"
-                "Sign in to the EHC Portal to see your submitted forms."
+                f"Sign in to the EHC Portal to see your submitted forms:\n{submitted_link}"
             )
         else:
             subject = f"{council}: we have received your request ({reference})"
@@ -146,7 +147,7 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
                 f"{council} has received your request for an Education, Health and Care needs "
                 f"assessment, reference {reference}.\n\n"
                 "We will tell you our decision within 6 weeks. "
-                "Sign in to the EHC Portal to see your submitted forms."
+                f"Sign in to the EHC Portal to see your submitted forms:\n{submitted_link}"
             )
         notify_person(
             user=by, kind="request_received", subject=subject, body=body, key=f"request-received:{locked.pk}"
@@ -285,7 +286,42 @@ def case_transition(
         locked.save(update_fields=["stage", "ceasing_reason", "updated_at"])
         case_due_refresh(case=locked)
         audit_record(actor=by, action=f"case.{action}", target=locked, detail={"to": move.target})
+        if action in FAMILY_TOLD:
+            _family_told_of_update(case=locked, event_key=f"{action}:{locked.pk}:{happened_on.isoformat()}")
     return locked
+
+
+# Moves the family hears about (by email and text, after commit): the decisions and the plans.
+FAMILY_TOLD = frozenset(
+    {
+        Action.DECIDE_TO_ASSESS,
+        Action.DECIDE_NOT_TO_ASSESS,
+        Action.DECIDE_NOT_TO_ISSUE,
+        Action.ISSUE_DRAFT,
+        Action.ISSUE_FINAL,
+        Action.RECORD_REVIEW,
+        Action.CEASE,
+    }
+)
+
+
+def _family_told_of_update(*, case: Case, event_key: str) -> None:
+    """Tell everyone with active access that the record has an update: the case's reference and a link,
+    never what the update is (ARCHITECTURE.md 8). Queued as notifications in the caller's transaction and
+    sent by Celery once it commits; the key makes a retried transition tell nobody twice."""
+    council = council_name_current()
+    link = council_url(f"/children/{case.reference}/")
+    for access in CaseAccess.objects.filter(case=case, status=AccessStatus.ACTIVE).select_related("user"):
+        notify_person(
+            user=access.user,
+            kind="case_update",
+            subject=f"{council}: an update on case {case.reference}",
+            body=(
+                f"There is an update on the EHC record for case {case.reference}.\n\n"
+                f"Sign in to the EHC Portal to see it:\n{link}"
+            ),
+            key=f"case-update:{event_key}:{access.user_id}",
+        )
 
 
 def _note(*, case: Case, kind: Note, by, happened_on: datetime.date, reason: str = "", detail=None) -> None:
@@ -374,7 +410,8 @@ def request_response_post(*, case: Case, text: str, by) -> AssessmentRequest:
             subject=f"{council}: a response to your request {reference}",
             body=(
                 f"{council} has posted a response to your request {reference}.\n\n"
-                "Sign in to the EHC Portal and open Submitted forms to read it."
+                "Sign in to the EHC Portal and open Submitted forms to read it:\n"
+                f"{council_url('/account/submitted-forms/')}"
             ),
             # Each response posted is told once (posting again replaces the response and tells again).
             key=f"response:{request.pk}:{request.response_posted_at.timestamp():.6f}",

@@ -53,3 +53,17 @@ def council_name_current() -> str:
         return tenant.name
     council = Council.objects.filter(schema_name=connection.schema_name).only("name").first()
     return council.name if council else "EHC Portal"
+
+
+def council_url(path: str = "/") -> str:
+    """An absolute address on the current council's site, for links in emails sent without a request at
+    hand (Celery, services): its primary domain, with SITE_URL_SCHEME and SITE_URL_PORT. One query."""
+    from django.conf import settings  # noqa: PLC0415
+
+    domain = (
+        Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)
+        .values_list("domain", flat=True)
+        .first()
+    )
+    port = f":{settings.SITE_URL_PORT}" if settings.SITE_URL_PORT else ""
+    return f"{settings.SITE_URL_SCHEME}://{domain}{port}{path}"

@@ -228,6 +228,9 @@ SMS_BACKEND = env("SMS_BACKEND", default="core.notifications.FileSMSBackend")
 # core.notifications.NotifySMSBackend: one email template (subject ((subject)), body ((body))) and one
 # text message template (((body))), by id.
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+# Links in emails sent outside a request: scheme and port of the councils' sites (production: https, none).
+SITE_URL_SCHEME = env("SITE_URL_SCHEME", default="http")
+SITE_URL_PORT = env("SITE_URL_PORT", default="8000")
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")

@@ -35,3 +35,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 IS_PRODUCTION = True
+
+SITE_URL_SCHEME = env("SITE_URL_SCHEME", default="https")
+SITE_URL_PORT = env("SITE_URL_PORT", default="")

@@ -496,8 +496,10 @@ def _oxfordshire_walk(oxfordshire, capture, mobile: str):
         with capture(execute=True):
             request_response_post(case=case, text=f"{CONTENT} for {FIRST}", by=staff)
         today = timezone.localdate()
-        case = case_transition(case=case, action=Action.DECIDE_TO_ASSESS, by=staff, happened_on=today)
-        case = case_transition(case=case, action=Action.ISSUE_DRAFT, by=staff, happened_on=today)
+        with capture(execute=True):  # the family is told of each decision
+            case = case_transition(case=case, action=Action.DECIDE_TO_ASSESS, by=staff, happened_on=today)
+        with capture(execute=True):
+            case = case_transition(case=case, action=Action.ISSUE_DRAFT, by=staff, happened_on=today)
         CaseAccess.objects.get_or_create(
             case=case, user=parent, defaults={"email": parent.email, "status": AccessStatus.ACTIVE}
         )

@@ -296,3 +296,31 @@ def test_part_1_offers_each_child_already_linked_and_fills_in_their_details(fami
     )
     assert refused.status_code == 200  # not one of their choices: the page shows the error
     assert "Mary Bluehat" not in refused.content.decode()
+
+
+def test_the_family_is_told_of_a_decision_once_without_what_it_was(
+    family, oxfordshire, django_capture_on_commit_callbacks
+):
+    from core.models import Notification  # noqa: PLC0415
+    from tests.mail import emails_to  # noqa: PLC0415
+
+    _, user, case = family
+    with schema_context(oxfordshire.schema_name), django_capture_on_commit_callbacks(execute=True):
+        case = case_transition(
+            case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 10, 5)
+        )
+        case_transition(
+            case=case,
+            action=Action.REQUEST_ADVICE,
+            by=None,
+            happened_on=datetime.date(2026, 10, 6),
+            detail={"service": "Educational psychology"},
+        )
+    mail = emails_to(user.email)
+    assert len(mail) == 1  # the decision, not the request for advice
+    assert f"an update on case {case.reference}" in mail[0]
+    assert f"http://oxfordshire.localhost:8000/children/{case.reference}/" in mail[0]
+    for secret in ("Mary", "Bluehat", "assess", "2016"):
+        assert secret not in mail[0].split("\n\n", 1)[1]
+    with schema_context(oxfordshire.schema_name):
+        assert Notification.objects.filter(to=user.email, kind="case_update").count() == 1
