@@ -179,11 +179,11 @@ def logo_svg(*, name: str, colour: str) -> bytes:
     ).encode()
 
 
-# Demo cases for the SEND team's workspace, with the guides' example names: (name, days since the
-# request, the moves made so far with the day after the request each happened).
-# Demo cases: (name, days since the request, caseworker: 0 = caseworker@, 1 = senior-caseworker@,
-# None = not allocated, age in years, (setting, URN, type), SEN2 needs by rank, moves as (action, day)).
-# Dates are relative to the day the seed runs, so some are always due soon and some overdue.
+# Demo cases for the SEND team's workspace, with the guides' example names, one or more at every stage.
+# Append only: references (DEMO-0001...) follow the position. Each is (name, days since the request,
+# caseworker: 0 = caseworker@, 1 = senior-caseworker@, None = not allocated, age in years, (setting,
+# URN or UKPRN, type), SEN2 needs by rank, moves as (action, day after the request)). Dates are relative
+# to the day the seed runs, so some are always due soon and some overdue.
 DEMO_CASES = [
     ("Red Robin", 10, None, 6, ("Meadow Primary School", "123456", "mainstream"), ["SLCN"], []),
     (
@@ -263,5 +263,36 @@ DEMO_CASES = [
         ("Riverside Academy", "654321", "mainstream"),
         ["SEMH"],
         [("decide_not_to_assess", 40)],
+    ),
+    (
+        "Peter Purple",
+        150,
+        1,
+        13,
+        ("Riverside Academy", "654321", "mainstream"),
+        ["SPLD"],
+        [
+            ("decide_to_assess", 30),
+            ("request_advice", 31),
+            ("record_advice", 70),
+            ("decide_not_to_issue", 100),
+        ],
+    ),
+    (
+        "Lily Pink",
+        900,
+        0,
+        19,
+        ("County Further Education College", "10001234", "further_education"),
+        ["MLD"],
+        [
+            ("decide_to_assess", 30),
+            ("request_advice", 31),
+            ("record_advice", 60),
+            ("issue_draft", 95),
+            ("issue_final", 125),
+            ("record_review", 480),
+            ("cease", 850),
+        ],
     ),
 ]

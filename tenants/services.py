@@ -286,6 +286,13 @@ def councils_each(*, func, **kwargs) -> dict[str, object]:
     return results
 
 
+DEMO_REASONS = {
+    "decide_not_to_assess": "Needs can be met from the school's own resources",
+    "decide_not_to_issue": "Needs can be met from the school's own resources with the advice received",
+    "cease": "Moved on to paid employment",
+}
+
+
 def _demo_cases(*, caseworkers: list) -> int:
     """Demo cases at every stage, some due soon and some overdue, allocated to the demo caseworkers,
     with a date of birth, a placement and ranked needs (idempotent: by reference)."""
@@ -329,14 +336,14 @@ def _demo_cases(*, caseworkers: list) -> int:
                 detail = {"service": asked[0]}
             elif action == "record_review":
                 detail = {"decision": "maintain"}
+            elif action == "cease":
+                detail = {"ceasing_reason": "employment"}
             case = case_transition(
                 case=case,
                 action=action,
                 by=caseworker or caseworkers[0],
                 happened_on=received + datetime.timedelta(days=after),
-                reason="Needs can be met from the school's own resources"
-                if action.startswith("decide_not")
-                else "",
+                reason=DEMO_REASONS.get(action, ""),
                 detail=detail,
             )
         case_due_refresh(case=case)

@@ -51,7 +51,7 @@ def staff(oxfordshire):
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
-def test_case_list_query_count_is_the_same_for_1_and_40_cases(staff, oxfordshire, assert_queries):
+def test_case_list_query_count_is_the_same_for_1_and_200_cases(staff, oxfordshire, assert_queries):
     with schema_context(oxfordshire.schema_name):
         make_cases(1, events=2)
     staff.get("/cases/")
@@ -60,7 +60,7 @@ def test_case_list_query_count_is_the_same_for_1_and_40_cases(staff, oxfordshire
     with assert_queries(8):
         assert "Bluehat" in staff.get("/cases/").content.decode()
     with schema_context(oxfordshire.schema_name):
-        make_cases(40, events=3)
+        make_cases(200)
         total = Case.objects.count()  # browser tests may have committed a case or two as well
     with assert_queries(8):
         html = staff.get("/cases/").content.decode()
@@ -70,7 +70,7 @@ def test_case_list_query_count_is_the_same_for_1_and_40_cases(staff, oxfordshire
 
 def test_case_page_query_count_does_not_grow_with_events(staff, oxfordshire, assert_queries):
     with schema_context(oxfordshire.schema_name):
-        few, many = make_cases(1, events=1)[0], make_cases(1, events=30)[0]
+        few, many = make_cases(1, events=1)[0], make_cases(1, events=200)[0]
     staff.get(f"/cases/{few.reference}/")
     # routing, session, configuration, identity, staff check, case and request, events and who, exceptions,
     # family access with each person, documents with who published them, forms with their definitions,
@@ -79,7 +79,7 @@ def test_case_page_query_count_does_not_grow_with_events(staff, oxfordshire, ass
         staff.get(f"/cases/{few.reference}/")
     with assert_queries(12):
         html = staff.get(f"/cases/{many.reference}/").content.decode()
-    assert html.count("Request advice") >= 30
+    assert html.count("Request advice") >= 200
 
 
 def test_actions_move_the_case_and_errors_are_clear(staff, oxfordshire):

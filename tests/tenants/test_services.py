@@ -170,7 +170,7 @@ def test_seed_gives_each_council_demo_cases_at_many_stages(db):
 
     with schema_context("oxfordshire"):
         demo = Case.objects.filter(reference__startswith="DEMO-")
-        assert demo.count() == 10
+        assert demo.count() == 12
         assert {
             "request_received",
             "decision_to_assess",
@@ -179,7 +179,9 @@ def test_seed_gives_each_council_demo_cases_at_many_stages(db):
             "final_plan",
             "plan_in_place",
             "not_assessed",
-        } <= set(demo.values_list("stage", flat=True))
+            "no_plan",
+            "ceased",
+        } == set(demo.values_list("stage", flat=True))  # every stage
         assert set(demo.values_list("caseworker__email", flat=True)) == {
             "caseworker@oxfordshire.example",
             "senior-caseworker@oxfordshire.example",
