@@ -53,7 +53,9 @@ def begin(request, slug):
 
 
 def _own_request(request, pk) -> AssessmentRequest:
-    draft = get_object_or_404(AssessmentRequest.objects.select_related("version__definition"), pk=pk)
+    draft = get_object_or_404(
+        AssessmentRequest.objects.select_related("version__definition", "about_case"), pk=pk
+    )
     if draft.owner_id != request.user.pk:
         raise Http404("No such form")  # not 403: do not confirm someone else's form exists
     if (
@@ -69,7 +71,9 @@ def _own_request(request, pk) -> AssessmentRequest:
 def _readable_request(request, pk) -> AssessmentRequest:
     """A request its owner or this council's SEND staff may read; anyone else gets a 404 (not a 403:
     do not confirm someone else's form exists)."""
-    form = get_object_or_404(AssessmentRequest.objects.select_related("version__definition", "owner"), pk=pk)
+    form = get_object_or_404(
+        AssessmentRequest.objects.select_related("version__definition", "owner", "about_case"), pk=pk
+    )
     if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
         raise Http404("No such form")
     return form
@@ -131,6 +135,8 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
 
     action = request.POST.get("action", "next")
     if action == "cancel":
+        if draft.about_case_id:  # a form about a child's case goes back to that child's Items to complete
+            return redirect("family_forms", reference=draft.about_case.reference)
         return redirect("recover_form")
     answers = services.request_linked_child_prefill(
         request=draft, answers=answers_from_post(current, request.POST)

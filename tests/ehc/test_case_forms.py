@@ -355,11 +355,14 @@ def test_submitting_lands_on_items_to_complete_and_the_caseworker_sees_it(settin
     saved = family.post(f"/forms/{form.pk}/draft_plan/", {**ANSWERS["draft_plan"], "action": "save"})
     assert saved["Location"] == f"/forms/{form.pk}/draft_plan/"
     assert "In progress" in family.get(f"/children/{case.reference}/forms/").content.decode()
+    cancelled = family.post(f"/forms/{form.pk}/draft_plan/", {"action": "cancel"})
+    assert cancelled["Location"] == f"/children/{case.reference}/forms/"  # back to Items to complete
     for key, data in ANSWERS.items():
         moved = family.post(f"/forms/{form.pk}/{key}/", {**data, "action": "next"})
         assert moved.status_code == 302, moved.content.decode()[:2000]
     assert moved["Location"] == f"/forms/{form.pk}/check-answers/"
     check = family.get(moved["Location"]).content.decode()
+    assert "Now send your form" in check
     assert "Riverside Primary School" in check
     assert "In part" in check
     unconfirmed = family.post(f"/forms/{form.pk}/check-answers/", {})
