@@ -166,9 +166,12 @@ def case_access_activate(request, reference, pk):
 
 
 @role_required(*STAFF_ROLES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_access_revoke(request, reference, pk):
+    """Remove a person's access, after a page asking the caseworker to confirm it."""
     access = _staff_access(reference, pk)
+    if request.method == "GET":
+        return render(request, "ehc/invitations/revoke.html", {"access": access, "case": access.case})
     try:
         services.access_revoke(access=access, by=request.user)
     except ValidationError as error:

@@ -183,4 +183,13 @@ def test_a_parent_is_invited_checked_accepts_and_is_activated(browser, visit, ur
     expect(page.get_by_role("heading", level=1)).to_have_text("EHC Dashboard")
     assert_accessible(page)
     assert page.goto(url("worcestershire", f"/children/{linnet.reference}/")).status == 404
+
+    # The SEND team removes the access, after a page that asks to confirm; the dashboard is gone.
+    staff_visit(f"/cases/{wren.reference}/")
+    staff.get_by_role("link", name=f"Remove access for {parent.email}").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("access?")
+    assert_accessible(staff)
+    staff.get_by_role("button", name="Remove access").click()
+    expect(staff.locator("#family-access + table")).to_contain_text("Removed")
+    assert page.goto(url("worcestershire", f"/children/{wren.reference}/")).status == 404
     staff.close()

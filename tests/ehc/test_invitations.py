@@ -256,7 +256,12 @@ def test_worcestershire_journey_from_invitation_to_active_access(
     assert code not in details
     assert token not in details
 
-    # Remove access: REVOKED, and the parent is told without details.
+    # Remove access: first a page asking to confirm (nothing changes), then REVOKED, and the parent is
+    # told without details.
+    confirm = staff.get(f"/cases/{case.reference}/access/{access.pk}/remove/").content.decode()
+    assert "access?</h1>" in confirm
+    assert "You can invite them again later" in confirm
+    assert access_of("worcestershire", pk=access.pk).status == AccessStatus.ACTIVE
     with capture(execute=True):
         removed = staff.post(f"/cases/{case.reference}/access/{access.pk}/remove/")
     assert removed.status_code == 302
