@@ -41,12 +41,12 @@ class ConfigurationForm(forms.ModelForm):
         exclude: list[str] = []
 
 
-class SupportTeamInline(CouncilAdminMixin, admin.TabularInline):
+class SupportTeamInline(CouncilAdminMixin, admin.StackedInline):
     model = SupportTeam
     extra = 0
 
 
-class MessageTypeInline(CouncilAdminMixin, admin.TabularInline):
+class MessageTypeInline(CouncilAdminMixin, admin.StackedInline):
     model = MessageType
     extra = 0
 

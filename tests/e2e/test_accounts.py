@@ -1,5 +1,6 @@
 """Accounts and secure sign-in in the browser, in several councils, axe-checked on every page."""
 
+import re
 import uuid
 
 import pytest
@@ -260,6 +261,12 @@ def test_council_admin_invites_a_caseworker_who_sets_a_password_and_signs_in(vis
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text(f"We have sent an invitation to {invitee}")).to_be_visible()
     expect(page.get_by_role("cell", name=invitee)).to_be_visible()
+    # The council's portal configuration (Django's admin) is checked with axe too.
+    visit(url("hertfordshire", "/admin/"))
+    visit(url("hertfordshire", "/admin/configuration/councilconfiguration/"))
+    expect(page.get_by_label("What parents are told when they cannot send or reply")).to_have_value(
+        re.compile("NOT possible to send new messages")
+    )
 
     invitation = emails_to(invitee)[-1]
     link = next(line for line in invitation.splitlines() if "/accounts/password/reset/key/" in line).strip()
