@@ -6,6 +6,7 @@ import uuid
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
@@ -284,3 +285,20 @@ def test_council_admin_invites_a_caseworker_who_sets_a_password_and_signs_in(vis
     invited.enter_code(last_code(emails_to(invitee)))
     expect(other.get_by_role("heading", name="My account")).to_be_visible()
     other.context.close()
+
+
+def test_too_many_attempts_gives_a_clear_page(visit, url, page):
+    """allauth's rate limit (20 sign-ups a minute from one address) answers 429 with the council's own
+    page, checked with axe like any other."""
+    accounts = Accounts(visit(url("oxfordshire", "/accounts/register/")))
+    accounts.register_step_1(**ADDRESS)
+    for _ in range(25):
+        page.get_by_role("button", name="Next").click()
+        if page.get_by_role("heading", name="Too many attempts").count():
+            break
+    try:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts")
+        expect(page.locator(".app-council-header")).to_contain_text("Oxfordshire County Council")
+        assert_accessible(page)
+    finally:
+        cache.clear()  # the limit is per address: later journeys from this machine must not meet it
