@@ -1,6 +1,7 @@
 from django.db import connection
 from django.db.models import Prefetch
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name
+from psycopg import sql
 
 from tenants.models import Council, Domain
 
@@ -16,33 +17,69 @@ def councils_listed() -> list[Council]:
     )
 
 
-def council_schemas_of(*, user) -> list[str]:
-    """The schemas of the active councils this person belongs to (one query per council: a person
-    belongs to few, and the platform has tens of councils, not thousands)."""
-    from core.models import Membership  # noqa: PLC0415 (tenant app model, imported when needed)
+POLICY_FIELDS = (
+    "password_min_length",
+    "password_require_letter",
+    "password_require_upper",
+    "password_require_digit",
+    "password_restrict_characters",
+    "password_history",
+)
 
-    schemas = []
-    for schema in (
+
+def _active_schemas() -> list[str]:
+    return list(
         Council.objects.filter(is_active=True)
         .exclude(schema_name=get_public_schema_name())
         .values_list("schema_name", flat=True)
-    ):
-        with schema_context(schema):
-            if Membership.objects.filter(user_id=user.pk, is_active=True).exists():
-                schemas.append(schema)
-    return schemas
+    )
+
+
+def _member_configurations(*, user) -> list[tuple[str, dict]]:
+    """(schema, password fields of its configuration) for each active council this person belongs to:
+    one UNION query over the councils' schemas (composed with psycopg's sql module: identifiers and
+    values quoted by the driver), plus one for the list of councils."""
+    from core.models import Membership  # noqa: PLC0415 (tenant app models, imported when needed)
+    from tenants.configuration.models import CouncilConfiguration  # noqa: PLC0415
+
+    schemas = _active_schemas()
+    if not schemas:
+        return []
+    config_table, membership_table = CouncilConfiguration._meta.db_table, Membership._meta.db_table
+    one = sql.SQL(
+        "SELECT {schema_name}, {columns} FROM {config} "
+        "WHERE EXISTS (SELECT 1 FROM {members} WHERE user_id = {user} AND is_active)"
+    )
+    query = sql.SQL(" UNION ALL ").join(
+        one.format(
+            schema_name=sql.Literal(schema),
+            columns=sql.SQL(", ").join(sql.Identifier(field) for field in POLICY_FIELDS),
+            config=sql.Identifier(schema, config_table),
+            members=sql.Identifier(schema, membership_table),
+            user=sql.Literal(user.pk),
+        )
+        for schema in schemas
+    )
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(connection.connection))
+        return [(row[0], dict(zip(POLICY_FIELDS, row[1:], strict=True))) for row in cursor.fetchall()]
+
+
+def council_schemas_of(*, user) -> list[str]:
+    """The schemas of the active councils this person belongs to (two queries however many)."""
+    return [schema for schema, _ in _member_configurations(user=user)]
 
 
 def password_policies_of(*, user) -> list:
-    """The password policy of every council this person belongs to."""
+    """The password policy of every council this person belongs to (two queries however many)."""
     from core.accounts.passwords import policy_from_configuration  # noqa: PLC0415
-    from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
+    from tenants.configuration.models import CouncilConfiguration  # noqa: PLC0415
 
-    policies = []
-    for schema in council_schemas_of(user=user):
-        with schema_context(schema):
-            policies.append(policy_from_configuration(configuration_get()))
-    return policies
+    return [
+        policy_from_configuration(CouncilConfiguration(**fields))
+        for _, fields in _member_configurations(user=user)
+    ]
 
 
 def council_name_current() -> str:

@@ -5,7 +5,7 @@ from django_tenants.utils import schema_context
 
 from core.accounts.passwords import Policy, policy_errors
 from core.identity.models import PasswordHistory
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 WORCESTERSHIRE = Policy(
     min_length=15,
@@ -97,3 +97,19 @@ def test_the_demo_password_meets_every_reference_councils_policy(settings):
     for schema in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs"):
         with schema_context(schema):
             validate_password(settings.DEMO_PASSWORD, user)
+
+
+@pytest.mark.django_db
+def test_the_strictest_policy_is_read_in_two_queries_whatever_the_number_of_councils(assert_queries):
+    from tenants.selectors import council_schemas_of, password_policies_of  # noqa: PLC0415
+
+    person = UserFactory(email="many-councils@example.com")
+    for schema in ("oxfordshire", "worcestershire", "nelincs"):
+        with schema_context(schema):
+            MembershipFactory(user=person, role="parent")
+    with assert_queries(2):  # the councils, then one UNION over their schemas
+        policies = password_policies_of(user=person)
+    assert sorted(p.min_length for p in policies) == [12, 12, 15]  # Worcestershire's is 15
+    assert any(p.history == 8 for p in policies)
+    assert sorted(council_schemas_of(user=person)) == ["nelincs", "oxfordshire", "worcestershire"]
+    assert council_schemas_of(user=UserFactory(email="no-councils@example.com")) == []
