@@ -27,6 +27,7 @@ from ehc.models import (
     Placement,
 )
 from ehc.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
+from ehc.views import request_view_context
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
 
 PAGE_SIZE = 25
@@ -333,6 +334,12 @@ def case_response(request, reference):
 @require_POST
 def case_open(request, pk):
     submitted = get_object_or_404(AssessmentRequest, pk=pk)
+    context = request_view_context(request, submitted)
+    if context["known"] and request.POST.get("different_child") != "yes":
+        context["errors"] = {
+            "different_child": "Go to the child's case, or confirm that this request needs a new case"
+        }
+        return render(request, "ehc/requests/view.html", context, status=400)
     try:
         case = services.case_open_from_request(request=submitted, by=request.user)
     except ValidationError as error:

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
-from core.formdefs import answers_from_post, display_value, form_errors, page_errors
+from core.formdefs import answers_from_post, display_value, form_errors, page_errors, parse_date
 from core.models import FormDefinition
 from core.pdf import pdf_render
 from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
 from ehc import selectors, services
+from ehc.entry_services import cases_same_child
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
 
 CHECK = "check-answers"
@@ -235,16 +236,33 @@ def confirm(request, pk):
 def view(request, pk):
     """A submitted form, read-only, printable (the parent's own, or any for SEND staff)."""
     form = _readable_request(request, pk)
+    return render(request, "ehc/requests/view.html", request_view_context(request, form))
+
+
+def request_view_context(request, form, errors=None) -> dict:
+    """What the request's page shows: the answers; for SEND staff also the case it became (or the case a
+    form sent to the family is about), or, before it is a case, the cases the council already has for a
+    child with the same name and date of birth."""
     parts, _ = _summary(form)
     is_staff = user_has_role(user=request.user, roles=STAFF_ROLES)
-    form_case = None
-    if is_staff:  # the case this request became, or the case a form sent to the family is about
+    form_case, known = None, []
+    if is_staff:
         form_case = form.about_case if form.about_case_id else Case.objects.filter(request=form).first()
-    return render(
-        request,
-        "ehc/requests/view.html",
-        {"form": form, "parts": parts, "is_staff": is_staff, "form_case": form_case},
-    )
+        born = parse_date(form.answers.get("date_of_birth") or {})
+        if form_case is None and form.reference and born:
+            known = cases_same_child(
+                first_name=form.answers.get("first_name", ""),
+                last_name=form.answers.get("last_name", ""),
+                date_of_birth=born,
+            )
+    return {
+        "form": form,
+        "parts": parts,
+        "is_staff": is_staff,
+        "form_case": form_case,
+        "known": known,
+        "errors": errors or {},
+    }
 
 
 @login_required

@@ -32,3 +32,44 @@ def test_a_submitted_request_becomes_a_case_once(parent, oxfordshire):  # noqa: 
         assert case.reference.startswith("CASE-")
         with pytest.raises(ValidationError, match="already a case"):
             case_open_from_request(request=submitted, by=user)
+
+
+def test_a_request_for_a_child_the_council_knows_shows_their_cases_before_a_new_one(
+    parent,  # noqa: F811
+    oxfordshire,
+):
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    from ehc.models import Case  # noqa: PLC0415
+    from tests.conftest import host_client, sign_in  # noqa: PLC0415
+
+    client, _ = parent
+    with schema_context(oxfordshire.schema_name):  # Poppy Field, born 3 March 2018, already has a case
+        known = Case.objects.create(
+            reference="CASE-KNOWN0001",
+            child_first_name="poppy",
+            child_last_name="FIELD",
+            child_date_of_birth=datetime.date(2018, 3, 3),
+            received_on=datetime.date(2025, 1, 6),
+            stage=Stage.NOT_ASSESSED,
+        )
+    draft = begin(client)
+    fill(client, draft)
+    client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
+    staff = sign_in(
+        host_client("oxfordshire"),
+        get_user_model().objects.get(email="caseworker@oxfordshire.example"),
+        oxfordshire,
+    )
+    page = staff.get(f"/forms/{draft.pk}/view/").content.decode()
+    assert "The council may already know this child" in page
+    assert f'href="/cases/{known.reference}/"' in page
+    refused = staff.post(f"/requests/{draft.pk}/open-case/")
+    assert refused.status_code == 400
+    assert "Go to the child&#x27;s case, or confirm" in refused.content.decode()
+    with schema_context(oxfordshire.schema_name):
+        assert not Case.objects.filter(request_id=draft.pk).exists()
+    opened = staff.post(f"/requests/{draft.pk}/open-case/", {"different_child": "yes"})
+    assert opened.status_code == 302
+    with schema_context(oxfordshire.schema_name):
+        assert Case.objects.get(request_id=draft.pk).reference != known.reference
