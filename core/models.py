@@ -58,6 +58,9 @@ class Profile(models.Model):
     county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8)
     mobile_phone = models.CharField(max_length=20, blank=True)
+    notify_by_text = models.BooleanField(
+        "Also send me a text message when something is waiting for me", default=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -280,9 +280,9 @@ def notify_person(
     *, user, kind: str, subject: str, body: str, key: str, sms_body: str = ""
 ) -> list[Notification]:
     """Tell a person with an account: by email always (key ``<key>:email``), and by text message (key
-    ``<key>:sms``, text ``sms_body`` or else the subject and body) when NOTIFICATIONS_SMS is on and their
-    council profile has a mobile number. (There is no per-person choice of text messages yet: the setting
-    stands in for it.) Call it inside the caller's transaction."""
+    ``<key>:sms``, text ``sms_body`` or else the subject and body) when NOTIFICATIONS_SMS is on (the
+    platform's switch) and they chose text messages on Update account, giving a mobile number, in this
+    council's profile. Call it inside the caller's transaction."""
     sent = [
         notify(
             key=f"{key}:email",
@@ -294,7 +294,11 @@ def notify_person(
         )
     ]
     if settings.NOTIFICATIONS_SMS:
-        mobile = Profile.objects.filter(user=user).values_list("mobile_phone", flat=True).first()
+        mobile = (
+            Profile.objects.filter(user=user, notify_by_text=True)
+            .values_list("mobile_phone", flat=True)
+            .first()
+        )
         if mobile:
             sent.append(
                 notify(

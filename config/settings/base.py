@@ -236,7 +236,8 @@ NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
 # Case notifications (core.notifications.notify_person) also go by text message to people whose profile
 # has a mobile number. Off by default: nobody has yet been asked whether they want text messages.
-NOTIFICATIONS_SMS = env.bool("NOTIFICATIONS_SMS", default=False)
+# Text messages for those who chose them on Update account (a platform switch, e.g. for a Notify outage).
+NOTIFICATIONS_SMS = env.bool("NOTIFICATIONS_SMS", default=True)
 # core.tasks.notification_send retries after up to 1, 2, 4, 8 and 10 minutes (full jitter): this many
 # seconds, doubled each time.
 NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=60)

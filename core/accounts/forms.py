@@ -78,7 +78,13 @@ class UpdateAccountForm(RegistrationDetailsForm):
     mobile_phone = forms.CharField(label="Mobile number", max_length=20, required=False)
 
     class Meta(RegistrationDetailsForm.Meta):
-        fields = [*RegistrationDetailsForm.Meta.fields, "mobile_phone"]
+        fields = [*RegistrationDetailsForm.Meta.fields, "mobile_phone", "notify_by_text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify_by_text") and not cleaned.get("mobile_phone", "").strip():
+            self.add_error("mobile_phone", "Enter your mobile number to be told by text message")
+        return cleaned
 
 
 class SignupForm(AllauthSignupForm):

@@ -64,6 +64,22 @@ def test_update_account_saves_details_and_keeps_input_on_error(parent_client, ox
         assert AuditEvent.objects.filter(action="account.updated", actor=user).exists()
 
 
+def test_text_messages_are_the_persons_choice_and_need_a_mobile_number(parent_client, oxfordshire):
+    client, user = parent_client
+    details = {"forename": "Robyn", "surname": "Lee", "street": "Iffley Road", "town": "Oxford"}
+    page = client.get("/account/update/").content.decode()
+    assert "Also send me a text message when something is waiting for me" in page
+    refused = client.post("/account/update/", {**details, "postcode": "OX4 1EU", "notify_by_text": "on"})
+    assert "Enter your mobile number to be told by text message" in refused.content.decode()
+    client.post(
+        "/account/update/",
+        {**details, "postcode": "OX4 1EU", "notify_by_text": "on", "mobile_phone": "07700 900456"},
+    )
+    with schema_context(oxfordshire.schema_name):
+        profile = Profile.objects.get(user=user)
+        assert (profile.notify_by_text, profile.mobile_phone) == (True, "07700 900456")
+
+
 def test_email_change_needs_the_new_address_verified(parent_client, oxfordshire):
     client, user = parent_client
     response = client.post("/accounts/email/", {"action_add": "", "email": "robin.new@example.com"})

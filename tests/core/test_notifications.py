@@ -246,10 +246,16 @@ def test_notify_refuses_an_unknown_kind_and_a_subject_that_does_not_say_what_is_
 
 
 @pytest.mark.parametrize(
-    ("sms_on", "mobile", "texted"), [(True, True, True), (True, False, False), (False, True, False)]
+    ("sms_on", "chose", "mobile", "texted"),
+    [
+        (True, True, True, True),
+        (True, True, False, False),
+        (True, False, True, False),  # a mobile number, but they did not choose text messages
+        (False, True, True, False),  # the platform's switch is off
+    ],
 )
-def test_notify_person_texts_only_when_sms_is_on_and_they_gave_a_mobile(
-    sms_on, mobile, texted, oxfordshire, in_council, settings, django_capture_on_commit_callbacks
+def test_notify_person_texts_only_those_who_chose_it_and_gave_a_mobile(
+    sms_on, chose, mobile, texted, oxfordshire, in_council, settings, django_capture_on_commit_callbacks
 ):
     settings.NOTIFICATIONS_SMS = sms_on
     user = UserFactory(email=unique("person"))
@@ -261,6 +267,7 @@ def test_notify_person_texts_only_when_sms_is_on_and_they_gave_a_mobile(
             town="Oxford",
             postcode="OX1 1AA",
             mobile_phone=number if mobile else "",
+            notify_by_text=chose,
         )
         rows = notify_person(
             user=user,
@@ -303,7 +310,12 @@ def test_notify_backends_post_the_template_personalisation_and_reference(
         sms_call = api.post(f"{NOTIFY_API}/v2/notifications/sms", json={"id": sms_id}, status=201)
         with in_council(oxfordshire), django_capture_on_commit_callbacks(execute=True):
             Profile.objects.create(
-                user=user, street="1 High St", town="Oxford", postcode="OX1 1AA", mobile_phone="07700 900123"
+                user=user,
+                street="1 High St",
+                town="Oxford",
+                postcode="OX1 1AA",
+                mobile_phone="07700 900123",
+                notify_by_text=True,
             )
             notify_person(
                 user=user,
@@ -472,7 +484,12 @@ def _parent(council, *, mobile: str):
     with schema_context(council.schema_name):
         MembershipFactory(user=user, role=Role.PARENT)
         Profile.objects.create(
-            user=user, street="1 High St", town="Town", postcode="AB1 2CD", mobile_phone=mobile
+            user=user,
+            street="1 High St",
+            town="Town",
+            postcode="AB1 2CD",
+            mobile_phone=mobile,
+            notify_by_text=True,
         )
     return user
 
