@@ -16,7 +16,7 @@ from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from core.services import audit_record
 from ehc import documents_services
-from ehc.entry import _dates, _problems
+from ehc.entry import dates_posted, problems_in_page_order
 from ehc.family_access import family_case_or_404
 from ehc.models import AccessStatus, Case, CaseDocument
 
@@ -44,7 +44,7 @@ def case_document_publish(request, reference):
     """Publish a document to the family: description, document date and one file."""
     case = get_object_or_404(Case, reference=reference)
     posted = request.POST if request.method == "POST" else None
-    dates = _dates(posted, DATES)
+    dates = dates_posted(posted, DATES)
     errors = {}
     if posted is not None:
         documents_path = reverse("family_documents", kwargs={"reference": case.reference})
@@ -72,7 +72,7 @@ def case_document_publish(request, reference):
         "posted": posted or {},
         "dates": dates,
         "errors": errors,
-        "problems": _problems(ORDER, errors, dates),
+        "problems": problems_in_page_order(ORDER, errors, dates),
         "active_accesses": case.accesses.filter(status=AccessStatus.ACTIVE, user__isnull=False).count(),
     }
     return render(request, "ehc/documents/publish.html", context, status=400 if errors else 200)

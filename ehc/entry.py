@@ -60,13 +60,17 @@ def _date_answer(post, key: str, label: str, missing: str | None) -> DateAnswer:
     return DateAnswer(key, typed, value=value)
 
 
-def _dates(post, names: dict) -> dict[str, DateAnswer]:
+def dates_posted(post, names: dict) -> dict[str, DateAnswer]:
+    """The GOV.UK day/month/year answers for ``names`` (key -> (label, message when missing)), as typed:
+    shared by the staff pages that ask for dates (case entry, publishing a document)."""
     if post is None:
         return {key: DateAnswer(key, dict.fromkeys(PARTS, "")) for key in names}
     return {key: _date_answer(post, key, label, missing) for key, (label, missing) in names.items()}
 
 
-def _problems(order: list[str], errors: dict[str, str], dates: dict[str, DateAnswer]) -> dict[str, str]:
+def problems_in_page_order(
+    order: list[str], errors: dict[str, str], dates: dict[str, DateAnswer]
+) -> dict[str, str]:
     """The error summary: each message linked to its field (a date's first highlighted part), in the
     order the fields are on the page."""
     anchors = {key: answer.anchor for key, answer in dates.items()}
@@ -106,7 +110,7 @@ def _known_child(posted, error: entry_services.KnownChild, errors: dict) -> list
 def case_new_paper(request):
     """A request received on paper or by email, entered on the family's (or setting's) behalf."""
     posted = request.POST if request.method == "POST" else None
-    dates = _dates(posted, entry_services.PAPER_DATES)
+    dates = dates_posted(posted, entry_services.PAPER_DATES)
     errors, known = {}, []
     if posted is not None:
         errors = {key: answer.error for key, answer in dates.items() if answer.error}
@@ -142,7 +146,7 @@ def case_new_paper(request):
         "posted": posted or {},
         "dates": dates,
         "errors": errors,
-        "problems": _problems(order, errors, dates),
+        "problems": problems_in_page_order(order, errors, dates),
         "known": known,
         "requestors": list(entry_services.REQUESTORS.items()),
     }
@@ -154,7 +158,7 @@ def case_new_paper(request):
 def case_new_existing(request):
     """An EHC plan the council issued before it used the portal, entered with its real dates."""
     posted = request.POST if request.method == "POST" else None
-    dates = _dates(posted, entry_services.EXISTING_DATES)
+    dates = dates_posted(posted, entry_services.EXISTING_DATES)
     caseworkers = caseworkers_of_council()
     errors, known = {}, []
     if posted is not None:
@@ -186,7 +190,7 @@ def case_new_existing(request):
         "posted": posted or {},
         "dates": dates,
         "errors": errors,
-        "problems": _problems(order, errors, dates),
+        "problems": problems_in_page_order(order, errors, dates),
         "known": known,
         "caseworkers": caseworkers,
     }
