@@ -17,6 +17,7 @@ urlpatterns = [
     path("branding/logo", core_views.council_logo, name="council-logo"),
     path("", include("core.accounts.urls")),
     path("", include("ehc.urls")),
+    path("", include("hub.urls")),
     path("staff/", core_staff.staff_list, name="staff_list"),
     path("staff/invite/", core_staff.staff_invite_view, name="staff_invite"),
     path("accounts/", include("allauth.urls")),

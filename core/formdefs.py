@@ -22,7 +22,7 @@ MAX_TABLE_ROWS = 30
 class Column:
     key: str
     label: str
-    type: str = "text"  # text or date
+    type: str = "text"  # text, textarea or date
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Question:
     choices: tuple[tuple[str, str], ...] = ()
     columns: tuple[Column, ...] = ()
     error: str = ""  # what to say when a required answer is missing
+    add_label: str = ""  # a table's button for one more row ("Add a new outcome")
 
     @property
     def missing_message(self) -> str:
@@ -95,6 +96,7 @@ def definition_from_dict(data: dict, *, offered: dict | None = None) -> Definiti
                     choices=_choices(q, offered),
                     columns=tuple(Column(**c) for c in q.get("columns", [])),
                     error=q.get("error", ""),
+                    add_label=q.get("add_label", ""),
                 )
             )
         pages.append(
@@ -129,6 +131,33 @@ def answers_from_post(page: Page, post) -> dict:
         elif q.type in {"text", "textarea", "choice"}:
             answers[q.key] = post.get(q.key, "").strip()
     return answers
+
+
+def table_rows_change(page: Page, answers: dict, action: str) -> None:
+    """Add a row to a repeating table or remove one, from a button's value ``add_row:<key>`` or
+    ``remove_row:<key>:<index>`` (works without JavaScript). Changes ``answers`` in place."""
+    kind, _, target = action.partition(":")
+    key, _, index = target.partition(":")
+    for q in page.questions:
+        if q.type == "table" and q.key == key:
+            rows = answers.get(key) or []
+            if kind == "add_row" and len(rows) < MAX_TABLE_ROWS:
+                rows.append({c.key: "" for c in q.columns})
+            elif kind == "remove_row" and index.isdigit() and int(index) < len(rows) and len(rows) > 1:
+                rows.pop(int(index))
+            answers[key] = rows
+
+
+def page_fields(page: Page, answers: dict, errors: dict) -> list[dict]:
+    """Each question of a page with its answer (an empty row for an unanswered table) and its error,
+    as the question templates take them."""
+    fields = []
+    for q in page.questions:
+        value = answers.get(q.key)
+        if q.type == "table" and not value:
+            value = [{c.key: "" for c in q.columns}]
+        fields.append({"q": q, "value": value, "error": errors.get(q.key, "")})
+    return fields
 
 
 # Validating --------------------------------------------------------------------------------------
@@ -167,8 +196,12 @@ def _question_error(q: Question, value) -> str:  # noqa: PLR0911 (one rule per t
     if q.type == "table":
         for number, row in enumerate(value, start=1):
             for column in q.columns:
-                if column.type == "date" and row.get(column.key) and _table_date(row[column.key]) is None:
+                cell = row.get(column.key) or ""
+                if column.type == "date" and cell and _table_date(cell) is None:
                     return f"{column.label} in row {number} must be a real date, like 13-07-2021"
+                limit = TEXTAREA_LIMIT if column.type == "textarea" else TEXT_LIMIT
+                if len(cell) > limit:
+                    return f"{column.label} in row {number} must be {limit:,} characters or fewer"
     return ""
 
 
@@ -216,3 +249,23 @@ def display_value(q: Question, value) -> str | list:
     if q.type == "table":
         return [row for row in value if any(row.values())]
     return value
+
+
+def summary_parts(definition: Definition, answers: dict, *, files: list | None = None) -> tuple[list, dict]:
+    """What check-answers pages, read-only views and PDFs show: each page with its questions' answers
+    as they read and their errors, and ``files`` on the pages that take files. Returns (parts, errors)."""
+    errors = form_errors(definition, answers)
+    parts = []
+    for page in definition.pages:
+        rows = [
+            {
+                "q": q,
+                "value": display_value(q, answers.get(q.key)),
+                "error": errors.get(page.key, {}).get(q.key),
+            }
+            for q in page.questions
+            if q.type != "files"
+        ]
+        takes_files = any(q.type == "files" for q in page.questions)
+        parts.append({"page": page, "rows": rows, "files": (files or []) if takes_files else None})
+    return parts, errors

@@ -49,6 +49,7 @@ WAITING = {
     "form_to_complete": "a form to complete",
     "new_message": "a new message",
     "advice_request": "a request for advice",
+    "advice_response": "a response to a request for advice",
     "invitation": "invitation",
     "invitation_accepted": "invitation accepted",
     "access_granted": "portal access",

@@ -16,3 +16,6 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.SEND_MANAGER, Role.COUNCIL_ADMIN})
+HEALTH_ROLES = frozenset(
+    {Role.HEALTH_TEAM_MANAGER, Role.HEALTH_PROFESSIONAL, Role.DESIGNATED_CLINICAL_OFFICER}
+)

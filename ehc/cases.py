@@ -29,6 +29,9 @@ from ehc.models import (
 from ehc.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
 from ehc.views import request_view_context
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
+from hub.models import AdviceRequest
+from hub.selectors import health_teams_asked_for_advice
+from hub.services import advice_request_send
 
 PAGE_SIZE = 25
 
@@ -144,6 +147,12 @@ def _case(reference):
                 queryset=AssessmentRequest.objects.select_related("version__definition", "owner", "sent_by"),
             ),
             case_messages_prefetch(),
+            Prefetch(
+                "advice_requests",
+                queryset=AdviceRequest.objects.select_related("team", "allocated_to").order_by(
+                    "requested_on", "id"
+                ),
+            ),
         ),
         reference=reference,
     )
@@ -173,6 +182,8 @@ def _detail_posted(action: str, posted, errors: dict) -> dict:
     against the field; the service checks them again whoever calls it."""
     if action == Action.REQUEST_ADVICE:
         service = posted.get("advice_service", "").strip()
+        if service.startswith("team:"):  # a health team on the hub: hub.services asks it
+            return {"team": service.removeprefix("team:")}
         if service == "other":
             service = posted.get("advice_other", "").strip()
         if not service:
@@ -193,10 +204,32 @@ def _detail_posted(action: str, posted, errors: dict) -> dict:
     return {}
 
 
+def _record(request, case, *, action: str, team, happened_on, detail: dict) -> str | dict:
+    """Record the action (asking a health team on the hub goes through hub.services): the message to
+    show once it is recorded, or the errors by field."""
+    try:
+        if team is not None:
+            advice_request_send(case=case, team=team, by=request.user, requested_on=happened_on)
+            return f"Advice requested from {team.name}. The team has been emailed."
+        services.case_transition(
+            case=case,
+            action=action,
+            by=request.user,
+            happened_on=happened_on,
+            reason=request.POST.get("reason", ""),
+            detail=detail,
+        )
+    except ValidationError as error:
+        field = "happened_on" if getattr(error, "code", "") == "date" else "action"
+        return {field: " ".join(error.messages)}
+    return f"{Action(action).label}: recorded."
+
+
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_page(request, reference):
     case = _case(reference)
+    teams = health_teams_asked_for_advice()
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
@@ -209,22 +242,17 @@ def case_page(request, reference):
             if TRANSITIONS[action].needs_reason and not posted.get("reason", "").strip():
                 errors["reason"] = "Give the reason: the family is told it"
         happened_on = _date_posted(posted, "happened_on", errors, "Enter the date it happened")
+        team = None
+        if "team" in detail:
+            team = next((t for t in teams if str(t.pk) == detail["team"]), None)
+            if team is None:
+                errors["advice_service"] = "Select who the advice is asked of"
         if not errors:
-            try:
-                services.case_transition(
-                    case=case,
-                    action=action,
-                    by=request.user,
-                    happened_on=happened_on,
-                    reason=posted.get("reason", ""),
-                    detail=detail,
-                )
-            except ValidationError as error:
-                field = "happened_on" if getattr(error, "code", "") == "date" else "action"
-                errors[field] = " ".join(error.messages)
-            else:
-                messages.success(request, f"{Action(action).label}: recorded.")
+            done = _record(request, case, action=action, team=team, happened_on=happened_on, detail=detail)
+            if isinstance(done, str):
+                messages.success(request, done)
                 return redirect("case_page", reference=case.reference)
+            errors.update(done)
     dues = case_due_dates(case=case)
     context = {
         "case": case,
@@ -233,6 +261,7 @@ def case_page(request, reference):
         "actions": allowed_actions(case.stage),
         "action_values": {a.value for a in allowed_actions(case.stage)},
         "advice_sources": ADVICE_SOURCES,
+        "health_teams": [(f"team:{team.pk}", team.name) for team in teams],
         "advice_outstanding": _advice_outstanding(case),
         "review_decisions": REVIEW_DECISIONS.items(),
         "ceasing_reasons": CeasingReason.choices,

@@ -8,7 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
-from core.formdefs import answers_from_post, display_value, form_errors, page_errors, parse_date
+from core.formdefs import (
+    answers_from_post,
+    page_errors,
+    page_fields,
+    parse_date,
+    summary_parts,
+    table_rows_change,
+)
 from core.models import FormDefinition
 from core.pdf import pdf_render
 from core.roles import STAFF_ROLES
@@ -80,16 +87,6 @@ def _readable_request(request, pk) -> AssessmentRequest:
     return form
 
 
-def _fields(page, answers, errors):
-    fields = []
-    for q in page.questions:
-        value = answers.get(q.key)
-        if q.type == "table" and not value:
-            value = [{c.key: "" for c in q.columns}]
-        fields.append({"q": q, "value": value, "error": errors.get(q.key, "")})
-    return fields
-
-
 def _page_context(draft, page, answers, errors):
     definition = draft.definition
     previous, following = definition.neighbours(page.key)
@@ -97,27 +94,13 @@ def _page_context(draft, page, answers, errors):
         "draft": draft,
         "definition": definition,
         "page": page,
-        "fields": _fields(page, answers, errors),
+        "fields": page_fields(page, answers, errors),
         "errors": errors,
         "previous": previous,
         "following": following,
         "attachments": draft.attachments.all() if any(q.type == "files" for q in page.questions) else [],
         "required_here": any(q.required for q in page.questions),
     }
-
-
-def _table_action(page, answers, action: str) -> None:
-    """Add or remove a row of a repeating table (works without JavaScript)."""
-    kind, _, target = action.partition(":")
-    key, _, index = target.partition(":")
-    for q in page.questions:
-        if q.type == "table" and q.key == key:
-            rows = answers.get(key) or []
-            if kind == "add_row" and len(rows) < 30:
-                rows.append({c.key: "" for c in q.columns})
-            elif kind == "remove_row" and index.isdigit() and int(index) < len(rows) and len(rows) > 1:
-                rows.pop(int(index))
-            answers[key] = rows
 
 
 @login_required
@@ -143,7 +126,7 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
         request=draft, answers=answers_from_post(current, request.POST)
     )
     if action.startswith(("add_row:", "remove_row:")):
-        _table_action(current, answers, action)
+        table_rows_change(current, answers, action)
         draft = services.request_save_page(request=draft, by=request.user, answers=answers)
         return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, {}))
     if action.startswith(("upload", "remove_file:")):
@@ -179,25 +162,10 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
 
 
 def _summary(draft):
-    definition = draft.definition
-    errors = form_errors(definition, draft.answers)
-    parts = []
-    for page in definition.pages:
-        rows = [
-            {
-                "q": q,
-                "value": display_value(q, draft.answers.get(q.key)),
-                "error": errors.get(page.key, {}).get(q.key),
-            }
-            for q in page.questions
-            if q.type != "files"
-        ]
-        parts.append({"page": page, "rows": rows, "files": q_files(page, draft)})
-    return parts, errors
-
-
-def q_files(page, draft):
-    return list(draft.attachments.all()) if any(q.type == "files" for q in page.questions) else None
+    attachments = None
+    if any(q.type == "files" for page in draft.definition.pages for q in page.questions):
+        attachments = list(draft.attachments.all())
+    return summary_parts(draft.definition, draft.answers, files=attachments)
 
 
 @login_required

@@ -161,6 +161,14 @@ COUNCILS = [
             ("health-manager", Role.HEALTH_TEAM_MANAGER),
             ("therapist", Role.HEALTH_PROFESSIONAL),
         ],
+        # The health hub: a team with its central address, its manager (allocates) and a therapist.
+        "health_teams": [
+            (
+                "Children's Speech and Language Therapy",
+                "slt-team@nelincs.example",
+                [("health-manager", True), ("therapist", False)],
+            )
+        ],
         # Health staff get their sign-in codes by text message (Ofcom's numbers for drama: never real).
         "mobiles": {"health-manager": "07700 900001", "therapist": "07700 900002"},
         "office": {"street": "Town Hall Square", "town": "Grimsby", "postcode": "DN31 1HU"},

@@ -21,6 +21,8 @@ from ehc.messages_services import message_send_by_team
 from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
 from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import ADVICE_SOURCES, Stage
+from hub.models import HealthTeam, HealthTeamMember
+from hub.services import advice_allocate, advice_request_send
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
 from tenants.configuration.selectors import configuration_get
 from tenants.demo import DEFAULT_STAGES, DEMO_CASES, logo_svg
@@ -166,12 +168,48 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
             for local in ("caseworker", "senior-caseworker")
         ]
     )
+    _demo_health(spec=spec)
     _demo_family(
         parent=user_model.objects.get(email=f"parent@{spec['email_domain']}"),
         base_url=f"http://{spec['domains'][0]}:8000",
         message_type=spec["message_types"][0],
     )
     return accounts
+
+
+# Cases in their assessment that ask the demo health team for advice: one waits for allocation, one is
+# allocated to the team's therapist.
+DEMO_HEALTH_CASES = (("DEMO-0006", None), ("DEMO-0005", "therapist"))
+
+
+def _demo_health(*, spec: dict) -> None:
+    """The council's demo health teams and their members, and advice requests to them (idempotent)."""
+    user_model = get_user_model()
+    for name, email, members in spec.get("health_teams", []):
+        team, _ = HealthTeam.objects.update_or_create(name=name, defaults={"email": email})
+        for local_part, is_manager in members:
+            HealthTeamMember.objects.update_or_create(
+                team=team,
+                user=user_model.objects.get(email=f"{local_part}@{spec['email_domain']}"),
+                defaults={"is_manager": is_manager},
+            )
+        manager = team.members.filter(is_manager=True).select_related("user").first()
+        for reference, writer in DEMO_HEALTH_CASES:
+            case = Case.objects.filter(reference=reference, stage=Stage.ASSESSMENT).first()
+            if case is None or case.advice_requests.filter(team=team).exists():
+                continue
+            advice = advice_request_send(
+                case=case,
+                team=team,
+                by=case.caseworker,
+                requested_on=timezone.localdate() - datetime.timedelta(days=5),
+            )
+            if writer and manager:
+                advice_allocate(
+                    advice=advice,
+                    member=user_model.objects.get(email=f"{writer}@{spec['email_domain']}"),
+                    by=manager.user,
+                )
 
 
 DEMO_FAMILY = ("DEMO-0002", "DEMO-0007")  # Mary Bluehat (deciding whether to assess), Honey Bee (draft plan)

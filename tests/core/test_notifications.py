@@ -42,8 +42,16 @@ from ehc.invitations_services import (
 )
 from ehc.messages_services import message_send_by_team
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseDocument
-from ehc.services import case_open_from_request, case_transition, request_response_post, request_submit
+from ehc.services import (
+    case_allocate,
+    case_open_from_request,
+    case_transition,
+    request_response_post,
+    request_submit,
+)
 from ehc.workflow import Action
+from hub.models import HealthTeam, HealthTeamMember
+from hub.services import advice_allocate, advice_request_send, advice_save, advice_submit
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
@@ -423,7 +431,7 @@ def test_production_needs_the_notify_settings_once_a_notify_backend_is_chosen():
 FIRST, LAST = "Zebedee", "Quinquagesimus"
 BORN = datetime.date(2016, 2, 29)
 CONTENT = "SECRET-CONTENT"
-NOT_SENT_BY_ANY_SERVICE_YET = {"advice_request"}  # the health hub's advice requests are not built yet
+NOT_SENT_BY_ANY_SERVICE_YET: set[str] = set()
 FORBIDDEN = [
     FIRST,
     LAST,
@@ -515,6 +523,7 @@ def _oxfordshire_walk(oxfordshire, capture, mobile: str):
         today = timezone.localdate()
         with capture(execute=True):  # the family is told of each decision
             case = case_transition(case=case, action=Action.DECIDE_TO_ASSESS, by=staff, happened_on=today)
+        health = _health_walk(case=case, staff=staff, capture=capture, mobile=mobile)
         with capture(execute=True):
             case = case_transition(case=case, action=Action.ISSUE_DRAFT, by=staff, happened_on=today)
         CaseAccess.objects.get_or_create(
@@ -557,7 +566,43 @@ def _oxfordshire_walk(oxfordshire, capture, mobile: str):
                 body=f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016",
                 base_url="https://oxfordshire.localhost",
             )
-    return parent
+    return [parent.email, mobile, *health]
+
+
+def _health_walk(*, case, staff, capture, mobile: str) -> list[str]:
+    """Inside Oxfordshire, with the case in its assessment: a health team asked for advice (its central
+    address is told), the request allocated to a therapist (told by email and text), who writes and
+    submits advice naming Zebedee (the case's own caseworker is told). Returns who was told."""
+    caseworker = UserFactory(email=unique("walk-caseworker"))
+    MembershipFactory(user=caseworker, role=Role.CASEWORKER)
+    case_allocate(case=case, caseworker=caseworker, by=staff)
+    manager, therapist = UserFactory(email=unique("walk-manager")), UserFactory(email=unique("walk-slt"))
+    MembershipFactory(user=manager, role=Role.HEALTH_TEAM_MANAGER)
+    MembershipFactory(user=therapist, role=Role.HEALTH_PROFESSIONAL)
+    therapist_mobile = a_mobile()
+    Profile.objects.create(
+        user=therapist,
+        street="1 Clinic Road",
+        town="Oxford",
+        postcode="OX1 1AA",
+        mobile_phone=therapist_mobile,
+        notify_by_text=True,
+    )
+    team = HealthTeam.objects.create(name=f"Walk therapy {uuid.uuid4().hex[:6]}", email=unique("walk-team"))
+    HealthTeamMember.objects.create(team=team, user=manager, is_manager=True)
+    HealthTeamMember.objects.create(team=team, user=therapist)
+    with capture(execute=True):
+        advice = advice_request_send(case=case, team=team, by=staff, requested_on=timezone.localdate())
+    with capture(execute=True):
+        advice_allocate(advice=advice, member=therapist, by=manager)
+    advice_save(
+        advice=advice,
+        answers={"communication_needs": f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016"},
+        by=therapist,
+    )
+    with capture(execute=True):
+        advice_submit(advice=advice, by=therapist)
+    return [team.email, therapist.email, therapist_mobile, caseworker.email]
 
 
 def _worcestershire_walk(worcestershire, capture, mobile: str):
@@ -597,7 +642,7 @@ def _worcestershire_walk(worcestershire, capture, mobile: str):
             access_activate(access=access, by=staff, base_url=base_url)
         with capture(execute=True):
             access_revoke(access=CaseAccess.objects.get(pk=access.pk), by=staff)
-    return parent
+    return [parent.email, mobile]
 
 
 def test_no_notification_names_the_child_dates_their_birth_or_carries_content_and_each_says_what_is_waiting(
@@ -616,18 +661,20 @@ def test_no_notification_names_the_child_dates_their_birth_or_carries_content_an
         ),
     }
     kinds = set()
-    for schema, person in people.items():
+    for schema, addresses in people.items():
         with schema_context(schema):
-            rows = list(
-                Notification.objects.filter(created_at__gte=started, to__in=[person.email, mobiles[schema]])
-            )
+            rows = list(Notification.objects.filter(created_at__gte=started, to__in=addresses))
         assert rows
         assert all(row.sent_at is not None for row in rows), [(r.key, r.last_error) for r in rows]
         for row in rows:
             kinds.add(row.kind)
             says = row.subject if row.channel == "email" else row.body
             assert WAITING[row.kind].lower() in says.lower(), (row.kind, says)
-        delivered = emails_to(person.email) + texts_to(mobiles[schema])
+        delivered = [
+            message
+            for address in addresses
+            for message in (texts_to(address) if address.startswith("07") else emails_to(address))
+        ]
         assert len(delivered) == len(rows)  # every row went, once
         for message in delivered:
             for forbidden in FORBIDDEN:

@@ -1,0 +1,196 @@
+"""Reads for the health hub: a person's places in health teams, My cases and Team cases with their
+filters, the one check of who may open an advice request, and the list across every council the person
+works for (the only hub code that crosses schemas, STYLE.md)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from psycopg import sql
+
+from ehc.workflow import Action
+from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+
+DUE_SOON_DAYS = 14
+
+
+def health_places_of(*, user) -> list[HealthTeamMember]:
+    """The teams this person is in here, with whether they manage each (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(HealthTeamMember.objects.filter(user=user, team__is_active=True).select_related("team"))
+
+
+def health_teams_asked_for_advice() -> list[HealthTeam]:
+    """The teams the SEND team can ask for advice on the hub (one query)."""
+    return list(HealthTeam.objects.filter(is_active=True).order_by("name"))
+
+
+def _listed() -> QuerySet:
+    return AdviceRequest.objects.select_related("case", "team", "allocated_to").order_by("due_on", "id")
+
+
+@dataclass(frozen=True)
+class AdviceFilters:
+    """What the My cases and Team cases lists filter by, read from the query string."""
+
+    search: str = ""
+    status: str = ""
+    due: str = ""  # "soon" (within 2 weeks) or "overdue"
+    team: str = ""
+    awaiting: bool = False
+
+    @classmethod
+    def from_query(cls, query) -> "AdviceFilters":
+        return cls(
+            search=query.get("q", "").strip()[:100],
+            status=query.get("status", "") if query.get("status", "") in AdviceStatus.values else "",
+            due=query.get("due", "") if query.get("due", "") in {"soon", "overdue"} else "",
+            team=query.get("team", "") if query.get("team", "").isdigit() else "",
+            awaiting=query.get("awaiting") == "1",
+        )
+
+    def apply(self, queryset: QuerySet, *, today: datetime.date) -> QuerySet:
+        for word in self.search.split():
+            queryset = queryset.filter(
+                Q(case__child_first_name__icontains=word)
+                | Q(case__child_last_name__icontains=word)
+                | Q(case__reference__iexact=word)
+            )
+        if self.awaiting:
+            queryset = queryset.filter(status=AdviceStatus.AWAITING_ALLOCATION)
+        elif self.status:
+            queryset = queryset.filter(status=self.status)
+        if self.due == "soon":
+            soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+            queryset = queryset.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=soon)
+        elif self.due == "overdue":
+            queryset = queryset.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+        if self.team:
+            queryset = queryset.filter(team_id=int(self.team))
+        return queryset
+
+
+def advice_requests_mine(*, user, filters: AdviceFilters) -> QuerySet:
+    """My cases: the requests allocated to this person, soonest due first."""
+    return filters.apply(_listed().filter(allocated_to=user), today=timezone.localdate())
+
+
+def advice_requests_team(*, managed_team_ids: list[int], filters: AdviceFilters) -> QuerySet:
+    """Team cases: every request sent to the teams this person manages."""
+    return filters.apply(_listed().filter(team_id__in=managed_team_ids), today=timezone.localdate())
+
+
+def advice_request_for(*, user, pk) -> tuple[AdviceRequest, bool]:
+    """The advice request a person may open, and whether they manage its team: a manager of the team,
+    or the team member it is allocated to. Anyone else gets a 404, not a 403, so a guessed number
+    confirms nothing (two queries)."""
+    advice = (
+        AdviceRequest.objects.select_related("case__caseworker", "case__request", "team", "allocated_to")
+        .filter(pk=pk)
+        .first()
+    )
+    if advice is None or not user.is_authenticated:
+        raise Http404("No such advice request")
+    place = HealthTeamMember.objects.filter(team_id=advice.team_id, user=user).first()
+    is_manager = bool(place and place.is_manager)
+    if not is_manager and advice.allocated_to_id != user.pk:
+        raise Http404("No such advice request")
+    return advice, is_manager
+
+
+def advice_requests_of_case(*, case) -> list[AdviceRequest]:
+    """Every health team asked on a case, with who has it (one query)."""
+    return list(case.advice_requests.select_related("team", "allocated_to").order_by("requested_on", "id"))
+
+
+def advice_asked_outside_hub(*, case) -> list[dict]:
+    """The services asked for advice on the case that are not teams on the hub (one query)."""
+    return [
+        {"name": event.detail.get("service", ""), "asked_on": event.happened_on}
+        for event in case.events.filter(action=Action.REQUEST_ADVICE).order_by("happened_on", "id")
+        if not event.detail.get("team")
+    ]
+
+
+# Across councils ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdviceEverywhere:
+    schema_name: str
+    council: str
+    pk: int
+    reference: str
+    team: str
+    requested_on: datetime.date
+    due_on: datetime.date
+    status: str
+    domain: str
+
+    @property
+    def status_label(self) -> str:
+        return AdviceStatus(self.status).label
+
+
+def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
+    """The open advice requests allocated to this person, or awaiting allocation in a team they manage,
+    in every active council where they hold a membership: one UNION ALL query over the councils'
+    schemas (composed with psycopg's sql module), plus one for the councils. Carries the case's
+    reference and no child's name: the list is on the platform's host, and names are read on each
+    council's own site, where its access rules and audit apply."""
+    from core.models import Membership  # noqa: PLC0415 (tenant models, read across schemas)
+    from ehc.models import Case  # noqa: PLC0415
+    from tenants.models import Council, Domain  # noqa: PLC0415
+
+    councils = list(
+        Council.objects.filter(is_active=True)
+        .exclude(schema_name="public")
+        .values_list("schema_name", "name")
+    )
+    if not councils:
+        return []
+    domains = dict(Domain.objects.filter(is_primary=True).values_list("tenant__schema_name", "domain"))
+    one = sql.SQL(
+        "SELECT {schema}, a.id, c.reference, t.name, a.requested_on, a.due_on, a.status "
+        "FROM {advice} a JOIN {teams} t ON t.id = a.team_id JOIN {cases} c ON c.id = a.case_id "
+        "WHERE EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = {user} AND m.is_active) "
+        "AND a.status IN ({open}) AND (a.allocated_to_id = {user} OR (a.status = {awaiting} AND EXISTS "
+        "(SELECT 1 FROM {places} p WHERE p.team_id = a.team_id AND p.user_id = {user} AND p.is_manager)))"
+    )
+    query = sql.SQL(" UNION ALL ").join(
+        one.format(
+            schema=sql.Literal(schema),
+            advice=sql.Identifier(schema, AdviceRequest._meta.db_table),
+            teams=sql.Identifier(schema, HealthTeam._meta.db_table),
+            cases=sql.Identifier(schema, Case._meta.db_table),
+            members=sql.Identifier(schema, Membership._meta.db_table),
+            places=sql.Identifier(schema, HealthTeamMember._meta.db_table),
+            user=sql.Literal(user.pk),
+            open=sql.SQL(", ").join(sql.Literal(str(s)) for s in OPEN_STATUSES),
+            awaiting=sql.Literal(str(AdviceStatus.AWAITING_ALLOCATION)),
+        )
+        for schema, _ in councils
+    ) + sql.SQL(" ORDER BY 6, 1, 2")
+    names = dict(councils)
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(connection.connection))
+        rows = cursor.fetchall()
+    return [
+        AdviceEverywhere(
+            schema_name=row[0],
+            council=names[row[0]],
+            pk=row[1],
+            reference=row[2],
+            team=row[3],
+            requested_on=row[4],
+            due_on=row[5],
+            status=row[6],
+            domain=domains.get(row[0], ""),
+        )
+        for row in rows
+    ]

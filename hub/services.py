@@ -1,0 +1,269 @@
+"""Writes for the health hub: the SEND team asks a health team for advice; a manager of the team
+allocates it to a team member (or answers that the child is not known to the service); the team member
+drafts and submits the advice. Each is one transaction that locks the row, checks the move, audits it
+and queues its notifications (sent after commit, ARCHITECTURE.md 6 and 8)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.formdefs import definition_from_dict, form_errors
+from core.models import FormDefinition, FormVersion, Membership, Notification
+from core.notifications import notify, notify_person
+from core.roles import HEALTH_ROLES
+from core.services import audit_record
+from ehc import clock
+from ehc.models import Case, CaseEvent
+from ehc.services import case_transition
+from ehc.workflow import Action, Stage
+from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
+from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from tenants.configuration.selectors import configuration_get
+from tenants.selectors import council_name_current, council_url
+
+
+def advice_template_install(*, definition_model=FormDefinition, version_model=FormVersion) -> None:
+    """Give this council the health advice template as version 1 (idempotent; run by hub's migration)."""
+    definition, _ = definition_model.objects.get_or_create(
+        slug=ADVICE_FORM_SLUG, defaults={"name": ADVICE_FORM["name"], "kind": ADVICE_FORM_KIND}
+    )
+    if not version_model.objects.filter(definition=definition).exists():
+        version_model.objects.create(definition=definition, number=1, schema=ADVICE_FORM)
+
+
+def _due_text(due: datetime.date) -> str:
+    return f"{due.day} {due:%B %Y}"
+
+
+def advice_request_send(*, case: Case, team: HealthTeam, by, requested_on: datetime.date) -> AdviceRequest:
+    """Ask a health team for advice: the case's "Request advice" (its timeline and clock), the team's
+    advice request, due 6 weeks later, and an email to the team's central address saying that a request
+    waits and by when, with the case's reference and a link, never who it is about."""
+    with transaction.atomic():
+        team = HealthTeam.objects.select_for_update().get(pk=team.pk)
+        if not team.is_active:
+            raise ValidationError("This team is no longer asked for advice", code="team")
+        case = case_transition(
+            case=case,
+            action=Action.REQUEST_ADVICE,
+            by=by,
+            happened_on=requested_on,
+            detail={"service": team.name, "team": team.pk},
+        )
+        # The case row is locked by the transition until this transaction ends: its newest event is ours.
+        event = CaseEvent.objects.filter(case=case, action=Action.REQUEST_ADVICE).latest("id")
+        due = clock.advice_due(requested=requested_on)
+        advice = AdviceRequest.objects.create(
+            case=case, event=event, team=team, requested_on=requested_on, due_on=due, requested_by=by
+        )
+        audit_record(actor=by, action="advice.requested", target=advice, detail={"team": team.pk})
+        council = council_name_current()
+        link = council_url("/health/team/?awaiting=1")
+        notify(
+            key=f"advice-request:{advice.pk}:team",
+            channel=Notification.Channel.EMAIL,
+            to=team.email,
+            kind="advice_request",
+            subject=f"{council}: a request for advice for case {case.reference}, due {_due_text(due)}",
+            body=(
+                f"{council} has sent {team.name} a request for advice for case {case.reference}. "
+                f"The advice is due by {_due_text(due)}.\n\n"
+                "A manager in the team allocates it to a team member on the EHC Portal. Sign in to see "
+                f"the team's cases awaiting allocation:\n{link}"
+            ),
+        )
+    return advice
+
+
+def _locked(advice: AdviceRequest) -> AdviceRequest:
+    return AdviceRequest.objects.select_for_update().select_related("team", "case").get(pk=advice.pk)
+
+
+def _manager_or_refuse(*, advice: AdviceRequest, by) -> None:
+    if not HealthTeamMember.objects.filter(team=advice.team, user=by, is_manager=True).exists():
+        raise PermissionDenied
+
+
+def team_member_choices(*, team: HealthTeam) -> list:
+    """The people a manager can allocate the team's requests to: its members who still hold a health
+    role in this council (two queries)."""
+    active = set(
+        Membership.objects.filter(role__in=HEALTH_ROLES, is_active=True).values_list("user_id", flat=True)
+    )
+    members = HealthTeamMember.objects.filter(team=team).select_related("user")
+    return sorted(
+        (m.user for m in members if m.user_id in active and m.user.is_active),
+        key=lambda user: (user.last_name.lower(), user.first_name.lower(), user.email),
+    )
+
+
+def _received_record(*, advice: AdviceRequest, by, outcome: str) -> None:
+    """Close the advice's due date on the case (its "Record advice received"), while the case is still in
+    its assessment; a case that has moved on has nothing left waiting for it."""
+    if advice.case.stage != Stage.ASSESSMENT:
+        return
+    case_transition(
+        case=advice.case,
+        action=Action.RECORD_ADVICE,
+        by=by,
+        happened_on=timezone.localdate(),
+        detail={"service": advice.team.name, "team": advice.team_id, "outcome": outcome},
+    )
+
+
+def _caseworker_told(*, advice: AdviceRequest, what: str) -> None:
+    """Tell the case's caseworker (else the council's SEND address) that the team has answered."""
+    case, council = advice.case, council_name_current()
+    subject = f"{council}: a response to a request for advice for case {case.reference}"
+    body = (
+        f"{advice.team.name} has {what} for case {case.reference}.\n\n"
+        f"Sign in to the EHC Portal to see it:\n{council_url(f'/cases/{case.reference}/')}"
+    )
+    key = f"advice-response:{advice.pk}:{advice.status}"
+    if case.caseworker_id:
+        notify_person(user=case.caseworker, kind="advice_response", subject=subject, body=body, key=key)
+        return
+    address = configuration_get().contact_email
+    if address:
+        notify(
+            key=f"{key}:council",
+            channel=Notification.Channel.EMAIL,
+            to=address,
+            kind="advice_response",
+            subject=subject,
+            body=body,
+        )
+
+
+def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
+    """A manager allocates the request to a team member (again, to move it while no advice is
+    submitted); the member is emailed a request for advice with the due date and a link."""
+    with transaction.atomic():
+        locked = _locked(advice)
+        _manager_or_refuse(advice=locked, by=by)
+        if not locked.is_open:
+            raise ValidationError("This request has been answered and can no longer be allocated")
+        if member.pk not in {user.pk for user in team_member_choices(team=locked.team)}:
+            raise ValidationError({"member": "Select a member of the team"})
+        locked.status = AdviceStatus.ALLOCATED
+        locked.known_to_service = True
+        locked.allocated_to = member
+        locked.allocated_by = by
+        locked.allocated_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "status",
+                "known_to_service",
+                "allocated_to",
+                "allocated_by",
+                "allocated_at",
+                "updated_at",
+            ]
+        )
+        audit_record(actor=by, action="advice.allocated", target=locked, detail={"to": member.pk})
+        council, reference = council_name_current(), locked.case.reference
+        notify_person(
+            user=member,
+            kind="advice_request",
+            subject=f"{council}: a request for advice for case {reference}, due {_due_text(locked.due_on)}",
+            body=(
+                f"{locked.team.name} has allocated you a request for advice for case {reference}. "
+                f"The advice is due by {_due_text(locked.due_on)}.\n\n"
+                f"Sign in to the EHC Portal to write it:\n{council_url(f'/health/advice/{locked.pk}/')}"
+            ),
+            key=f"advice-allocated:{locked.pk}:{member.pk}:{locked.allocated_at.isoformat()}",
+        )
+    return locked
+
+
+def advice_not_known(*, advice: AdviceRequest, details: str, by) -> AdviceRequest:
+    """ "Child not known to service": the manager's answer closes the team's involvement in the case and
+    its due date; the caseworker is told a response waits."""
+    details = details.strip()
+    if not details:
+        raise ValidationError({"details": "Enter the details, like 'child is not known to the service'"})
+    if len(details) > 5000:
+        raise ValidationError({"details": "The details must be 5,000 characters or fewer"})
+    with transaction.atomic():
+        locked = _locked(advice)
+        _manager_or_refuse(advice=locked, by=by)
+        if not locked.is_open:
+            raise ValidationError("This request has been answered already")
+        locked.status = AdviceStatus.NOT_KNOWN
+        locked.known_to_service = False
+        locked.response_details = details
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+        locked.save(
+            update_fields=[
+                "status",
+                "known_to_service",
+                "response_details",
+                "submitted_at",
+                "submitted_by",
+                "updated_at",
+            ]
+        )
+        _received_record(advice=locked, by=by, outcome="not_known")
+        audit_record(actor=by, action="advice.not_known", target=locked)
+        _caseworker_told(advice=locked, what="answered that the child is not known to the service")
+    return locked
+
+
+def _writer_lock(*, advice: AdviceRequest, by) -> AdviceRequest:
+    locked = _locked(advice)
+    if locked.allocated_to_id != by.pk:
+        raise PermissionDenied
+    if locked.status != AdviceStatus.ALLOCATED:
+        raise ValidationError("This advice has been submitted and can no longer be changed")
+    return locked
+
+
+def advice_template_version() -> FormVersion:
+    return FormVersion.objects.filter(definition__slug=ADVICE_FORM_SLUG).select_related("definition").first()
+
+
+def advice_save(*, advice: AdviceRequest, answers: dict, by) -> AdviceRequest:
+    """Save changes: keep what was typed, valid or not (drafted over several sessions)."""
+    with transaction.atomic():
+        locked = _writer_lock(advice=advice, by=by)
+        if locked.version_id is None:
+            locked.version = advice_template_version()
+        locked.answers = {**locked.answers, **answers}
+        locked.save(update_fields=["version", "answers", "updated_at"])
+    return locked
+
+
+def advice_has_content(answers: dict) -> bool:
+    for key in ADVICE_ANSWER_KEYS:
+        value = answers.get(key)
+        if isinstance(value, list):
+            if any(any(str(cell).strip() for cell in row.values()) for row in value):
+                return True
+        elif value and str(value).strip():
+            return True
+    return False
+
+
+def advice_submit(*, advice: AdviceRequest, by) -> AdviceRequest:
+    """Submit advice: it must say something and pass the template's checks; afterwards it is read-only,
+    the case's advice due date is closed and the caseworker is told a response waits."""
+    with transaction.atomic():
+        locked = _writer_lock(advice=advice, by=by)
+        if locked.version_id is None:
+            raise ValidationError("Write your advice and save changes before you submit it", code="empty")
+        errors = form_errors(definition_from_dict(locked.version.schema), locked.answers)
+        if errors:
+            raise ValidationError("Some of the advice is not valid", code="invalid")
+        if not advice_has_content(locked.answers):
+            raise ValidationError("Give advice in at least one advice area before you submit", code="empty")
+        locked.status = AdviceStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+        locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        _received_record(advice=locked, by=by, outcome="submitted")
+        audit_record(actor=by, action="advice.submitted", target=locked)
+        _caseworker_told(advice=locked, what="submitted its advice")
+    return locked

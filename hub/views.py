@@ -1,0 +1,326 @@
+"""The health hub's pages on a council's site (North East Lincolnshire's EHC Hub guide): My cases,
+Team cases for managers, the case's EHC needs assessment process page, allocating a request ("Request
+for Advice"), and the advice template with Save changes and Submit advice."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.decorators import role_required
+from core.formdefs import (
+    answers_from_post,
+    definition_from_dict,
+    page_errors,
+    page_fields,
+    summary_parts,
+    table_rows_change,
+)
+from core.pdf import pdf_render
+from core.roles import HEALTH_ROLES, STAFF_ROLES
+from core.selectors import membership_roles
+from core.services import audit_record
+from hub import selectors, services
+from hub.models import AdviceRequest, AdviceStatus
+from hub.selectors import DUE_SOON_DAYS, AdviceFilters
+
+PAGE_SIZE = 25
+
+
+def health_required(view):
+    """A page for the health hub: a signed-in person with a health role here and a place in a team.
+    Anyone else signed in gets 403; someone signed out is sent to sign in and brought back."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        request.council_roles = membership_roles(user=request.user)
+        if not request.council_roles & HEALTH_ROLES:
+            raise PermissionDenied
+        request.health_places = selectors.health_places_of(user=request.user)
+        if not request.health_places:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _managed(request) -> list:
+    return [place.team for place in request.health_places if place.is_manager]
+
+
+def _list_context(request, queryset, filters: AdviceFilters) -> dict:
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    today = timezone.localdate()
+    return {
+        "page": page,
+        "filters": filters,
+        "statuses": AdviceStatus.choices,
+        "querystring": urlencode(query),
+        "today": today,
+        "soon": today + timezone.timedelta(days=DUE_SOON_DAYS),
+    }
+
+
+@health_required
+@require_GET
+def my_cases(request):
+    """My cases: the advice requests allocated to me, soonest due first."""
+    filters = AdviceFilters.from_query(request.GET)
+    context = _list_context(
+        request, selectors.advice_requests_mine(user=request.user, filters=filters), filters
+    )
+    return render(request, "hub/cases/mine.html", context)
+
+
+@health_required
+@require_GET
+def team_cases(request):
+    """Team cases, for managers: every request sent to the teams they manage, with Awaiting allocation."""
+    managed = _managed(request)
+    if not managed:
+        raise PermissionDenied
+    filters = AdviceFilters.from_query(request.GET)
+    queryset = selectors.advice_requests_team(managed_team_ids=[t.pk for t in managed], filters=filters)
+    context = _list_context(request, queryset, filters)
+    context["teams"] = managed
+    return render(request, "hub/cases/team.html", context)
+
+
+def _advice_definition(advice):
+    version = advice.version or services.advice_template_version()
+    return definition_from_dict(version.schema)
+
+
+@health_required
+@require_GET
+def advice_case(request, pk):
+    """The EHC needs assessment process page for one advice request: the child, the request for advice,
+    who else has been asked, and what the person may do next (assign professional, open the advice)."""
+    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk)
+    case = advice.case
+    others = [a for a in selectors.advice_requests_of_case(case=case) if a.pk != advice.pk]
+    other_services = selectors.advice_asked_outside_hub(case=case)
+    return render(
+        request,
+        "hub/advice/case.html",
+        {
+            "advice": advice,
+            "case": case,
+            "is_manager": is_manager,
+            "is_writer": advice.allocated_to_id == request.user.pk,
+            "others": others,
+            "other_services": other_services,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@health_required
+@require_GET
+def advice_request_details(request, pk):
+    """What the family or setting wrote in the assessment request, for the team asked for advice."""
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    submitted = advice.case.request
+    parts = []
+    if submitted is not None:
+        parts, _ = summary_parts(submitted.definition, submitted.answers)
+        audit_record(actor=request.user, action="advice.request_read", target=advice)
+    return render(
+        request, "hub/advice/request_details.html", {"advice": advice, "parts": parts, "submitted": submitted}
+    )
+
+
+@health_required
+@require_http_methods(["GET", "POST"])
+def advice_allocate(request, pk):
+    """Request for Advice: a manager answers whether the child is known to the service, and either
+    allocates a team member (Save changes) or closes the team's involvement (Submit response)."""
+    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk)
+    if not is_manager:
+        raise PermissionDenied
+    members = services.team_member_choices(team=advice.team)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            if posted.get("action") == "not_known":
+                services.advice_not_known(advice=advice, details=posted.get("details", ""), by=request.user)
+                messages.success(request, "Response submitted: the SEND team has been told.")
+                return redirect("hub_team_cases")
+            member = next((m for m in members if str(m.pk) == posted.get("member")), None)
+            if member is None:
+                errors["member"] = "Select the team member who will write the advice"
+            else:
+                services.advice_allocate(advice=advice, member=member, by=request.user)
+                messages.success(
+                    request,
+                    f"Allocated to {member.get_full_name() or member.email}. They have been emailed.",
+                )
+                return redirect("hub_advice_case", pk=advice.pk)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                errors["member" if posted.get("action") != "not_known" else "details"] = " ".join(
+                    error.messages
+                )
+    return render(
+        request,
+        "hub/advice/allocate.html",
+        {"advice": advice, "members": members, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
+
+
+@health_required
+@require_http_methods(["GET", "POST"])
+def advice_write(request, pk):
+    """The advice template: Save changes keeps what was typed; Submit advice asks to confirm first."""
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    if advice.allocated_to_id != request.user.pk:
+        raise PermissionDenied
+    if advice.status != AdviceStatus.ALLOCATED:
+        return redirect("hub_advice_view", pk=advice.pk)
+    definition = _advice_definition(advice)
+    page = definition.pages[0]
+    answers, errors, problem = advice.answers, {}, ""
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        answers = answers_from_post(page, request.POST)
+        if action.startswith(("add_row:", "remove_row:")):
+            table_rows_change(page, answers, action)
+        services.advice_save(advice=advice, answers=answers, by=request.user)
+        errors = page_errors(page, answers)
+        if action == "submit" and not errors:
+            if services.advice_has_content(answers):
+                return redirect("hub_advice_submit", pk=advice.pk)
+            problem = "Give advice in at least one advice area before you submit"
+        elif action == "save" and not errors:
+            messages.success(request, "Your changes have been saved. Come back to them from My cases.")
+            return redirect("hub_advice_write", pk=advice.pk)
+    return render(
+        request,
+        "hub/advice/write.html",
+        {
+            "advice": advice,
+            "definition": definition,
+            "page": page,
+            "fields": page_fields(page, answers, errors),
+            "errors": errors,
+            "problem": problem,
+        },
+        status=400 if errors or problem else 200,
+    )
+
+
+@health_required
+@require_http_methods(["GET", "POST"])
+def advice_submit(request, pk):
+    """ "Are you ready to submit your advice?": submitted advice can no longer be changed."""
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    if advice.allocated_to_id != request.user.pk:
+        raise PermissionDenied
+    if advice.status != AdviceStatus.ALLOCATED:
+        return redirect("hub_advice_view", pk=advice.pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.advice_submit(advice=advice, by=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, "Your advice has been submitted. The SEND team has been told.")
+            return redirect("hub_advice_view", pk=advice.pk)
+    return render(
+        request, "hub/advice/submit.html", {"advice": advice, "error": error}, status=400 if error else 200
+    )
+
+
+def advice_parts(advice) -> list:
+    parts, _ = summary_parts(_advice_definition(advice), advice.answers)
+    return parts
+
+
+@health_required
+@require_GET
+def advice_view(request, pk):
+    """The advice as submitted (or the team's answer that the child is not known), read-only."""
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "hub/advice/view.html",
+        {
+            "advice": advice,
+            "parts": advice_parts(advice) if advice.version_id else [],
+            "pdf_url": reverse("hub_advice_pdf", args=[advice.pk]),
+        },
+    )
+
+
+@health_required
+@require_GET
+def advice_pdf(request, pk):
+    """A copy of the advice for clinical notes, as a PDF, audited."""
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    return advice_pdf_response(request, advice)
+
+
+def advice_pdf_response(request, advice) -> HttpResponse:
+    audit_record(actor=request.user, action="advice.pdf", target=advice)
+    content = pdf_render(
+        template="ehc/requests/pdf.html",
+        context={
+            "parts": advice_parts(advice) if advice.version_id else [],
+            "title": f"Health advice from {advice.team.name}",
+            "reference": advice.case.reference,
+        },
+        council=request.tenant,
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="advice-{advice.case.reference}-{advice.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The SEND team reads what the teams sent, from the case page ------------------------------------------
+
+
+def _case_advice(reference, pk):
+    return get_object_or_404(
+        AdviceRequest.objects.select_related("case", "team", "submitted_by", "version"),
+        case__reference=reference,
+        pk=pk,
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def case_advice_view(request, reference, pk):
+    advice = _case_advice(reference, pk)
+    return render(
+        request,
+        "hub/advice/view.html",
+        {
+            "advice": advice,
+            "parts": advice_parts(advice) if advice.version_id else [],
+            "back_url": reverse("case_page", args=[reference]),
+            "pdf_url": reverse("case_advice_pdf", args=[reference, advice.pk]),
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def case_advice_pdf(request, reference, pk):
+    return advice_pdf_response(request, _case_advice(reference, pk))

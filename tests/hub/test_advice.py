@@ -1,0 +1,445 @@
+"""The health hub (North East Lincolnshire's EHC Hub guide): the SEND team asks a health team for advice
+from the case page; the team's central address is told; a manager allocates it, or answers that the
+child is not known; the team member saves and submits advice; the case's clock and the caseworker hear
+of it. Every page checks who is asking, and the lists keep a constant number of queries."""
+
+import datetime
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from core.models import AuditEvent, Notification, Profile
+from core.roles import Role
+from ehc.models import Case, CaseEvent
+from ehc.selectors import case_due_dates
+from ehc.workflow import Action, Stage
+from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.services import (
+    advice_allocate,
+    advice_request_send,
+    advice_save,
+    advice_submit,
+)
+from tests.conftest import host_client, sign_in
+from tests.factories import MembershipFactory, UserFactory
+from tests.mail import emails_to, texts_to
+
+User = get_user_model()
+TODAY = timezone.localdate()
+
+
+def unique(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:8]}@example.com"
+
+
+@pytest.fixture
+def nelincs(councils):
+    return councils["nelincs"]
+
+
+@pytest.fixture
+def hub(nelincs):
+    """In North East Lincolnshire: a case in its assessment allocated to a caseworker, a team with a
+    manager and two therapists (one with text messages on)."""
+    with schema_context(nelincs.schema_name):
+        caseworker = UserFactory(email=unique("cw"))
+        MembershipFactory(user=caseworker, role=Role.CASEWORKER)
+        manager, therapist, other = (UserFactory(email=unique(n)) for n in ("mgr", "slt", "slt2"))
+        MembershipFactory(user=manager, role=Role.HEALTH_TEAM_MANAGER)
+        MembershipFactory(user=therapist, role=Role.HEALTH_PROFESSIONAL)
+        MembershipFactory(user=other, role=Role.HEALTH_PROFESSIONAL)
+        mobile = f"07700 9{uuid.uuid4().int % 100000:05d}"
+        Profile.objects.create(
+            user=therapist,
+            street="1 Clinic Rd",
+            town="Grimsby",
+            postcode="DN31 1HU",
+            mobile_phone=mobile,
+            notify_by_text=True,
+        )
+        team = HealthTeam.objects.create(
+            name=f"Paediatric therapy {uuid.uuid4().hex[:6]}", email=unique("team")
+        )
+        HealthTeamMember.objects.create(team=team, user=manager, is_manager=True)
+        HealthTeamMember.objects.create(team=team, user=therapist)
+        HealthTeamMember.objects.create(team=team, user=other)
+        case = Case.objects.create(
+            reference=f"CASE-A{uuid.uuid4().hex[:7].upper()}",
+            child_first_name="Tilly",
+            child_last_name="Quartermaine",
+            child_date_of_birth=datetime.date(2017, 5, 4),
+            received_on=TODAY - datetime.timedelta(days=60),
+            stage=Stage.ASSESSMENT,
+            caseworker=caseworker,
+        )
+    return {
+        "council": nelincs,
+        "case": case,
+        "team": team,
+        "caseworker": caseworker,
+        "manager": manager,
+        "therapist": therapist,
+        "other": other,
+        "mobile": mobile,
+    }
+
+
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """``with sent(): ...``: run what the block queues after commit (the notifications), as a real
+    request's commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def client_for(hub, user):
+    return sign_in(host_client("nelincs"), user, hub["council"])
+
+
+def ask(hub, days_ago=3) -> AdviceRequest:
+    with schema_context("nelincs"):
+        return advice_request_send(
+            case=hub["case"],
+            team=hub["team"],
+            by=hub["caseworker"],
+            requested_on=TODAY - datetime.timedelta(days=days_ago),
+        )
+
+
+def test_asking_a_team_from_the_case_page_records_it_and_tells_the_team_what_and_by_when(hub, sent):
+    staff = client_for(hub, hub["caseworker"])
+    page = staff.get(f"/cases/{hub['case'].reference}/").content.decode()
+    assert f'value="team:{hub["team"].pk}"' in page
+    asked_on = TODAY - datetime.timedelta(days=2)
+    with sent():
+        response = staff.post(
+            f"/cases/{hub['case'].reference}/",
+            {
+                "action": "request_advice",
+                "advice_service": f"team:{hub['team'].pk}",
+                "happened_on": asked_on.isoformat(),
+            },
+        )
+    assert response.status_code == 302
+    with schema_context("nelincs"):
+        advice = AdviceRequest.objects.get(case=hub["case"])
+        assert advice.status == AdviceStatus.AWAITING_ALLOCATION
+        assert advice.due_on == asked_on + datetime.timedelta(weeks=6) - datetime.timedelta(days=1)
+        assert advice.event.action == Action.REQUEST_ADVICE
+        assert advice.event.detail == {"service": hub["team"].name, "team": hub["team"].pk}
+        advice_due = next(d for d in case_due_dates(case=hub["case"]) if d.key.startswith("advice"))
+        assert advice_due.due == advice.due_on
+        assert advice_due.done is None
+        assert AuditEvent.objects.filter(action="advice.requested", target_id=str(advice.pk)).exists()
+    [email] = emails_to(hub["team"].email)
+    assert "a request for advice for case " + hub["case"].reference in email
+    assert f"{advice.due_on.day} {advice.due_on:%B %Y}" in email
+    assert "http://nelincs.localhost:8000/health/team/?awaiting=1" in email
+    for secret in ("Tilly", "Quartermaine", "2017", "04/05"):
+        assert secret not in email
+    shown = staff.get(f"/cases/{hub['case'].reference}/").content.decode()
+    assert "Advice from health teams" in shown
+    assert "Awaiting allocation" in shown
+
+
+def test_an_unknown_or_switched_off_team_is_refused_on_the_page_and_nothing_is_written(hub):
+    staff = client_for(hub, hub["caseworker"])
+    with schema_context("nelincs"):
+        HealthTeam.objects.filter(pk=hub["team"].pk).update(is_active=False)
+    for value in (f"team:{hub['team'].pk}", "team:999999", "team:x"):
+        response = staff.post(
+            f"/cases/{hub['case'].reference}/",
+            {"action": "request_advice", "advice_service": value, "happened_on": TODAY.isoformat()},
+        )
+        assert response.status_code == 400
+        assert "Select who the advice is asked of" in response.content.decode()
+    with schema_context("nelincs"):
+        assert not AdviceRequest.objects.filter(case=hub["case"]).exists()
+        assert not CaseEvent.objects.filter(case=hub["case"]).exists()
+        with pytest.raises(ValidationError):
+            advice_request_send(case=hub["case"], team=hub["team"], by=hub["caseworker"], requested_on=TODAY)
+        assert not CaseEvent.objects.filter(case=hub["case"]).exists()  # the transition was rolled back
+
+
+def test_a_case_not_in_its_assessment_cannot_be_asked(hub):
+    with schema_context("nelincs"):
+        Case.objects.filter(pk=hub["case"].pk).update(stage=Stage.DRAFT_PLAN)
+        with pytest.raises(ValidationError):
+            advice_request_send(case=hub["case"], team=hub["team"], by=hub["caseworker"], requested_on=TODAY)
+        assert (
+            not AdviceRequest.objects.exists() or not AdviceRequest.objects.filter(case=hub["case"]).exists()
+        )
+
+
+def test_team_cases_awaiting_allocation_and_the_manager_allocates_to_a_therapist(hub, sent):
+    advice = ask(hub)
+    manager = client_for(hub, hub["manager"])
+    listed = manager.get("/health/team/?awaiting=1").content.decode()
+    assert "Tilly Quartermaine" in listed
+    assert "Awaiting allocation" in listed
+    page = manager.get(f"/health/advice/{advice.pk}/").content.decode()
+    assert "Assign professional" in page
+    assert hub["case"].reference in page
+    form = manager.get(f"/health/advice/{advice.pk}/allocate/").content.decode()
+    assert (
+        "Request for Advice" in form and hub["therapist"].email in form or hub["therapist"].first_name in form
+    )
+    missing = manager.post(f"/health/advice/{advice.pk}/allocate/", {"action": "allocate", "member": ""})
+    assert missing.status_code == 400
+    assert "Select the team member who will write the advice" in missing.content.decode()
+    stranger = UserFactory(email=unique("stranger"))
+    outsider = manager.post(
+        f"/health/advice/{advice.pk}/allocate/", {"action": "allocate", "member": stranger.pk}
+    )
+    assert outsider.status_code == 400
+    with sent():
+        done = manager.post(
+            f"/health/advice/{advice.pk}/allocate/", {"action": "allocate", "member": hub["therapist"].pk}
+        )
+    assert done.status_code == 302
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        assert (advice.status, advice.allocated_to, advice.known_to_service) == (
+            AdviceStatus.ALLOCATED,
+            hub["therapist"],
+            True,
+        )
+    [email] = emails_to(hub["therapist"].email)
+    assert "a request for advice for case" in email
+    assert f"/health/advice/{advice.pk}/" in email
+    [text] = texts_to(hub["mobile"])
+    assert "a request for advice" in text
+    for message in (email, text):
+        assert "Tilly" not in message
+        assert "Quartermaine" not in message
+    mine = client_for(hub, hub["therapist"]).get("/health/").content.decode()
+    assert "Tilly Quartermaine" in mine
+
+
+def test_only_managers_allocate_and_only_the_allocated_member_writes(hub):
+    advice = ask(hub)
+    therapist = client_for(hub, hub["therapist"])
+    assert therapist.get("/health/team/").status_code == 403  # not a manager
+    assert therapist.get(f"/health/advice/{advice.pk}/").status_code == 404  # not theirs yet
+    with schema_context("nelincs"):
+        with pytest.raises(PermissionDenied):
+            advice_allocate(advice=advice, member=hub["therapist"], by=hub["therapist"])
+        advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+        with pytest.raises(PermissionDenied):
+            advice_save(advice=advice, answers={"health_needs": "x"}, by=hub["other"])
+    other = client_for(hub, hub["other"])
+    for path in ("", "write/", "submit/", "view/", "pdf/", "request/"):
+        assert other.get(f"/health/advice/{advice.pk}/{path}").status_code == 404, path
+    assert other.post(f"/health/advice/{advice.pk}/write/", {"action": "save"}).status_code == 404
+    assert client_for(hub, hub["manager"]).get(f"/health/advice/{advice.pk}/write/").status_code == 403
+
+
+def test_not_known_to_service_closes_the_involvement_and_the_due_date(hub, sent):
+    advice = ask(hub)
+    manager = client_for(hub, hub["manager"])
+    empty = manager.post(f"/health/advice/{advice.pk}/allocate/", {"action": "not_known", "details": " "})
+    assert empty.status_code == 400
+    assert "Enter the details" in empty.content.decode()
+    with sent():
+        done = manager.post(
+            f"/health/advice/{advice.pk}/allocate/",
+            {"action": "not_known", "details": "Child is not known to the service; discharged 2024."},
+        )
+    assert done.status_code == 302
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        assert advice.status == AdviceStatus.NOT_KNOWN
+        assert advice.known_to_service is False
+        advice_due = next(d for d in case_due_dates(case=hub["case"]) if d.key.startswith("advice"))
+        assert advice_due.done == TODAY
+        with pytest.raises(ValidationError):
+            advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+    [email] = emails_to(hub["caseworker"].email)
+    assert "a response to a request for advice" in email.replace("\n ", " ")  # the subject, unfolded
+    assert "answered that the child is not known to the service for case" in email
+    assert "Tilly" not in email
+    staff = client_for(hub, hub["caseworker"])
+    read = staff.get(f"/cases/{hub['case'].reference}/advice/{advice.pk}/").content.decode()
+    assert "discharged 2024" in read
+
+
+def test_advice_is_saved_as_typed_then_submitted_once_and_read_by_the_send_team(hub, sent):
+    advice = ask(hub)
+    with schema_context("nelincs"):
+        advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+    therapist = client_for(hub, hub["therapist"])
+    url = f"/health/advice/{advice.pk}/write/"
+    page = therapist.get(url).content.decode()
+    assert "Communication and interaction: the child&#x27;s strengths" in page
+    assert "Add a new outcome" in page
+    assert "Add new provision" in page
+    nothing = therapist.post(url, {"action": "submit", "outcomes-rows": "1", "provision-rows": "1"})
+    assert nothing.status_code == 400
+    assert "Give advice in at least one advice area" in nothing.content.decode()
+    too_long = therapist.post(
+        url,
+        {
+            "action": "save",
+            "communication_needs": "Uses signs.",
+            "outcomes-rows": "1",
+            "outcomes-0-area": "x" * 501,
+            "provision-rows": "1",
+        },
+    )
+    assert too_long.status_code == 400
+    body = too_long.content.decode()
+    assert "must be 500 characters or fewer" in body
+    assert "Uses signs." in body
+    added = therapist.post(
+        url,
+        {
+            "action": "add_row:outcomes",
+            "communication_needs": "Uses signs.",
+            "outcomes-rows": "1",
+            "outcomes-0-area": "Communication",
+            "outcomes-0-outcome": "Asks for help",
+            "provision-rows": "1",
+        },
+    )
+    assert 'name="outcomes-1-outcome"' in added.content.decode()
+    saved = therapist.post(
+        url,
+        {
+            "action": "save",
+            "communication_needs": "Tilly uses signs to ask for help.",
+            "outcomes-rows": "1",
+            "outcomes-0-area": "Communication",
+            "outcomes-0-outcome": "By July Tilly asks for help with words",
+            "outcomes-0-steps": "Uses two words",
+            "provision-rows": "1",
+            "provision-0-provision": "Weekly 1-hour SLT session in school for 6 weeks",
+        },
+    )
+    assert saved.status_code == 302
+    assert "Tilly uses signs to ask for help." in therapist.get(url).content.decode()
+    confirm = therapist.post(
+        url,
+        {
+            "action": "submit",
+            "communication_needs": "Tilly uses signs to ask for help.",
+            "outcomes-rows": "1",
+            "outcomes-0-outcome": "By July Tilly asks for help",
+            "provision-rows": "1",
+        },
+    )
+    assert confirm["Location"] == f"/health/advice/{advice.pk}/submit/"
+    assert "Are you ready to submit your advice?" in therapist.get(confirm["Location"]).content.decode()
+    with sent():
+        submitted = therapist.post(f"/health/advice/{advice.pk}/submit/")
+    assert submitted.status_code == 302
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        assert advice.status == AdviceStatus.SUBMITTED
+        assert advice.submitted_by == hub["therapist"]
+        event = CaseEvent.objects.get(case=hub["case"], action=Action.RECORD_ADVICE)
+        assert event.detail["service"] == hub["team"].name
+        assert event.by == hub["therapist"]
+        advice_due = next(d for d in case_due_dates(case=hub["case"]) if d.key.startswith("advice"))
+        assert advice_due.done == TODAY
+        with pytest.raises(ValidationError):
+            advice_save(advice=advice, answers={"health_needs": "changed"}, by=hub["therapist"])
+        with pytest.raises(ValidationError):
+            advice_submit(advice=advice, by=hub["therapist"])
+        assert CaseEvent.objects.filter(case=hub["case"], action=Action.RECORD_ADVICE).count() == 1
+    assert therapist.get(url)["Location"] == f"/health/advice/{advice.pk}/view/"
+    [email] = emails_to(hub["caseworker"].email)
+    assert "a response to a request for advice" in email.replace("\n ", " ")
+    assert "has submitted its advice for case" in email
+    assert "Tilly" not in email
+    staff = client_for(hub, hub["caseworker"])
+    case_page = staff.get(f"/cases/{hub['case'].reference}/").content.decode()
+    assert f"/cases/{hub['case'].reference}/advice/{advice.pk}/" in case_page
+    read = staff.get(f"/cases/{hub['case'].reference}/advice/{advice.pk}/").content.decode()
+    assert "Tilly uses signs to ask for help." in read
+    assert "By July Tilly asks for help" in read
+    pdf = staff.get(f"/cases/{hub['case'].reference}/advice/{advice.pk}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    own_copy = therapist.get(f"/health/advice/{advice.pk}/pdf/")
+    assert own_copy.content.startswith(b"%PDF")
+    assert own_copy["Cache-Control"] == "private, no-store"
+
+
+def test_advice_submitted_after_the_case_moved_on_is_kept_without_moving_the_case(hub):
+    advice = ask(hub)
+    with schema_context("nelincs"):
+        advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+        advice_save(
+            advice=advice, answers={"health_needs": "Epilepsy care plan in school."}, by=hub["therapist"]
+        )
+        Case.objects.filter(pk=hub["case"].pk).update(stage=Stage.DRAFT_PLAN)
+        advice_submit(advice=advice, by=hub["therapist"])
+        advice.refresh_from_db()
+        assert advice.status == AdviceStatus.SUBMITTED
+        assert not CaseEvent.objects.filter(case=hub["case"], action=Action.RECORD_ADVICE).exists()
+
+
+def test_lists_filter_and_keep_a_constant_number_of_queries(hub, assert_queries):
+    first = ask(hub, days_ago=50)  # overdue: due 8 days after it was asked + 6 weeks
+    manager, therapist = client_for(hub, hub["manager"]), client_for(hub, hub["therapist"])
+    with schema_context("nelincs"):
+        advice_allocate(advice=first, member=hub["therapist"], by=hub["manager"])
+    manager.get("/health/team/")
+    therapist.get("/health/")
+    # routing, session, configuration, identity, roles, team places, count, page of requests with their
+    # case, team and member
+    with assert_queries(8):
+        manager.get("/health/team/")
+    with assert_queries(8):
+        therapist.get("/health/")
+    with schema_context("nelincs"):
+        for number in range(60):
+            case = Case.objects.create(
+                reference=f"CASE-L{uuid.uuid4().hex[:7].upper()}",
+                child_first_name="Many",
+                child_last_name=f"Child{number}",
+                received_on=TODAY - datetime.timedelta(days=30),
+                stage=Stage.ASSESSMENT,
+            )
+            advice = advice_request_send(
+                case=case, team=hub["team"], by=hub["caseworker"], requested_on=TODAY
+            )
+            if number % 2:
+                advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+    with assert_queries(8):
+        team_page = manager.get("/health/team/").content.decode()
+    assert "61 requests for advice" in team_page
+    assert 'rel="next"' in team_page
+    with assert_queries(8):
+        mine_page = therapist.get("/health/").content.decode()
+    assert "31 requests for advice" in mine_page
+    assert "30 requests for advice" in manager.get("/health/team/?awaiting=1").content.decode()
+    overdue = therapist.get("/health/?due=overdue").content.decode()
+    assert "1 request for advice" in overdue
+    assert "Overdue" in overdue
+    assert "Tilly" in therapist.get("/health/?q=quartermaine").content.decode()
+    assert "0 requests for advice" in therapist.get("/health/?q=nobody").content.decode()
+    assert "1 request for advice" in therapist.get(f"/health/?q={hub['case'].reference}").content.decode()
+
+
+def test_people_without_a_place_in_a_team_see_no_hub_page(hub, councils):
+    advice = ask(hub)
+    caseworker = client_for(hub, hub["caseworker"])
+    assert caseworker.get("/health/").status_code == 403
+    assert caseworker.get(f"/health/advice/{advice.pk}/").status_code == 403
+    with schema_context("nelincs"):
+        placeless = UserFactory(email=unique("placeless"))
+        MembershipFactory(user=placeless, role=Role.HEALTH_PROFESSIONAL)
+    assert client_for(hub, placeless).get("/health/").status_code == 403
+    assert host_client("nelincs").get("/health/")["Location"].startswith("/accounts/login/")
+    # The same manager signed in at another council sees nothing of this one's requests.
+    with schema_context("oxfordshire"):
+        MembershipFactory(user=hub["manager"], role=Role.HEALTH_TEAM_MANAGER)
+    elsewhere = sign_in(host_client("oxfordshire"), hub["manager"], councils["oxfordshire"])
+    assert elsewhere.get("/health/").status_code == 403  # no team place in Oxfordshire
+    assert elsewhere.get(f"/health/advice/{advice.pk}/").status_code == 403
+    with schema_context("nelincs"):
+        assert Notification.objects.filter(to=hub["team"].email).count() == 1
