@@ -17,37 +17,32 @@ ADVICE_AREAS = (
 )
 
 
-def _area_questions() -> list[dict]:
-    questions = []
-    for key, label in ADVICE_AREAS:
-        questions += [
-            {
-                "key": f"{key}_strengths",
-                "type": "textarea",
-                "label": f"{label}: the child's strengths",
-            },
+def _area_page(key: str, label: str) -> dict:
+    return {
+        "key": key,
+        "title": label,
+        "questions": [
+            {"key": f"{key}_strengths", "type": "textarea", "label": "The child's strengths"},
             {
                 "key": f"{key}_needs",
                 "type": "textarea",
-                "label": f"{label}: the child's special educational needs",
+                "label": "The child's special educational needs",
                 "hint": "Explain the impact of any condition on the child's functioning, in plain "
                 "language: a list of diagnoses is not a description of need.",
             },
-        ]
-    return questions
+        ],
+    }
 
 
+# One page a part: the advice template shows them all on one page, each part under its own heading.
 ADVICE_FORM = {
     "name": "Health advice",
     "pages": [
+        *(_area_page(key, label) for key, label in ADVICE_AREAS),
         {
-            "key": "advice",
-            "title": "Advice",
-            "content": "Comment only on the advice areas within your own area of professional expertise. "
-            "Do not recommend a type of educational setting, a level of educational support or a "
-            "school.",
+            "key": "outcomes",
+            "title": "Outcomes",
             "questions": [
-                *_area_questions(),
                 {
                     "key": "outcomes",
                     "type": "table",
@@ -61,6 +56,12 @@ ADVICE_FORM = {
                         {"key": "steps", "label": "Steps towards this outcome", "type": "textarea"},
                     ],
                 },
+            ],
+        },
+        {
+            "key": "provision",
+            "title": "Provision",
+            "questions": [
                 {
                     "key": "provision",
                     "type": "table",
@@ -74,10 +75,15 @@ ADVICE_FORM = {
                     ],
                 },
             ],
-        }
+        },
     ],
 }
 
+ADVICE_GUIDANCE = (
+    "Comment only on the advice areas within your own area of professional expertise. Do not recommend a "
+    "type of educational setting, a level of educational support or a school."
+)
+
 # The questions whose answer counts as advice given (an area's strengths or needs, an outcome or a
 # provision): submitted advice must say something in one of them.
-ADVICE_ANSWER_KEYS = tuple(q["key"] for q in ADVICE_FORM["pages"][0]["questions"])
+ADVICE_ANSWER_KEYS = tuple(q["key"] for page in ADVICE_FORM["pages"] for q in page["questions"])

@@ -29,6 +29,7 @@ from core.roles import HEALTH_ROLES, STAFF_ROLES
 from core.selectors import membership_roles
 from core.services import audit_record
 from hub import selectors, services
+from hub.definitions import ADVICE_GUIDANCE
 from hub.models import AdviceRequest, AdviceStatus
 from hub.selectors import DUE_SOON_DAYS, AdviceFilters
 
@@ -193,15 +194,17 @@ def advice_write(request, pk):
     if advice.status != AdviceStatus.ALLOCATED:
         return redirect("hub_advice_view", pk=advice.pk)
     definition = _advice_definition(advice)
-    page = definition.pages[0]
     answers, errors, problem = advice.answers, {}, ""
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        answers = answers_from_post(page, request.POST)
-        if action.startswith(("add_row:", "remove_row:")):
-            table_rows_change(page, answers, action)
+        answers = {}
+        for page in definition.pages:
+            answers.update(answers_from_post(page, request.POST))
+            if action.startswith(("add_row:", "remove_row:")):
+                table_rows_change(page, answers, action)
         services.advice_save(advice=advice, answers=answers, by=request.user)
-        errors = page_errors(page, answers)
+        for page in definition.pages:
+            errors.update(page_errors(page, answers))
         if action == "submit" and not errors:
             if services.advice_has_content(answers):
                 return redirect("hub_advice_submit", pk=advice.pk)
@@ -209,16 +212,18 @@ def advice_write(request, pk):
         elif action == "save" and not errors:
             messages.success(request, "Your changes have been saved. Come back to them from My cases.")
             return redirect("hub_advice_write", pk=advice.pk)
+    sections = [{"page": page, "fields": page_fields(page, answers, errors)} for page in definition.pages]
     return render(
         request,
         "hub/advice/write.html",
         {
             "advice": advice,
             "definition": definition,
-            "page": page,
-            "fields": page_fields(page, answers, errors),
+            "sections": sections,
+            "guidance": ADVICE_GUIDANCE,
             "errors": errors,
             "problem": problem,
+            "first_field": definition.pages[0].questions[0].key,
         },
         status=400 if errors or problem else 200,
     )
