@@ -1,0 +1,206 @@
+"""The health hub in the browser, as North East Lincolnshire's guide walks it: the caseworker asks a
+health team for advice from the case page; the team's central address is emailed (no child's name);
+the team manager signs in with a texted code, ticks Awaiting allocation in Team cases and assigns the
+therapist (one problem first); the therapist is emailed, drafts the advice over two visits, submits it
+after the warning, and downloads a copy; the caseworker reads it on the case page, where the advice due
+date is done. axe on every page visited."""
+
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from playwright.sync_api import expect
+
+from core.models import Profile
+from core.roles import Role
+from core.services import membership_grant
+from ehc.models import Case
+from ehc.workflow import Stage
+from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.pages import Accounts
+from tests.factories import UserFactory
+from tests.mail import emails_to, last_code, texts_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def people(django_db_setup, django_db_blocker):
+    """In North East Lincolnshire: a case in its assessment with its caseworker, and a speech and
+    language therapy team with a manager (texted codes) and a therapist."""
+    with django_db_blocker.unblock():
+        tag = uuid.uuid4().hex[:8]
+        made = {}
+        for key, first, last, role in (
+            ("caseworker", "Cara", "Worker", Role.CASEWORKER),
+            ("manager", "Mina", "Manager", Role.HEALTH_TEAM_MANAGER),
+            ("therapist", "Theo", "Therapist", Role.HEALTH_PROFESSIONAL),
+        ):
+            user = UserFactory(email=f"hub-{key}-{tag}@example.com", first_name=first, last_name=last)
+            with schema_context("nelincs"):
+                membership_grant(user=user, role=role)
+            made[key] = user
+        mobile = f"07700 9{uuid.uuid4().int % 100000:05d}"
+        with schema_context("nelincs"):
+            Profile.objects.create(
+                user=made["manager"],
+                street="Diana Princess of Wales Hospital",
+                town="Grimsby",
+                postcode="DN33 2BA",
+                mobile_phone=mobile,
+            )
+            team = HealthTeam.objects.create(
+                name=f"Speech and Language Therapy {tag}", email=f"slt-{tag}@example.com"
+            )
+            HealthTeamMember.objects.create(team=team, user=made["manager"], is_manager=True)
+            HealthTeamMember.objects.create(team=team, user=made["therapist"])
+            case = Case.objects.create(
+                reference=f"CASE-H{tag[:7].upper()}",
+                child_first_name="Sian",
+                child_last_name="Seaview",
+                child_date_of_birth=datetime.date(2016, 3, 9),
+                received_on=timezone.localdate() - datetime.timedelta(days=40),
+                stage=Stage.ASSESSMENT,
+                caseworker=made["caseworker"],
+            )
+        return {**made, "mobile": mobile, "team": team, "case": case}
+
+
+def sign_in(page, email: str, *, texted_to: str = "") -> None:
+    accounts = Accounts(page)
+    accounts.sign_in(email, PASSWORD)
+    accounts.enter_code(last_code(texts_to(texted_to) if texted_to else emails_to(email)))
+
+
+def test_advice_is_asked_allocated_written_submitted_and_read(browser, visit, url, page, people):
+    case, team = people["case"], people["team"]
+
+    # 1. The caseworker asks the team for advice from the case page.
+    visit(url("nelincs", "/accounts/login/"))
+    sign_in(page, people["caseworker"].email)
+    visit(url("nelincs", f"/cases/{case.reference}/"))
+    page.get_by_label("Request advice").check()
+    page.get_by_label("Who is the advice asked of").select_option(label=team.name)
+    today = timezone.localdate()
+    page.locator("#happened_on").fill(today.isoformat())
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_text(f"Advice requested from {team.name}. The team has been emailed.")).to_be_visible()
+    advice_table = page.locator("#health-advice + table")
+    expect(advice_table).to_contain_text(team.name)
+    expect(advice_table).to_contain_text("Awaiting allocation")
+    assert_accessible(page)
+    [to_team] = emails_to(team.email)
+    assert "a request for advice for case" in to_team
+    for private in ("Sian", "Seaview", "2016"):
+        assert private not in to_team
+    with schema_context("nelincs"):
+        advice = AdviceRequest.objects.get(case=case, team=team)
+
+    # 2. The manager follows the email's link, signs in with a texted code and allocates.
+    manager_context = browser.new_context()
+    manager = manager_context.new_page()
+    link = next(line.strip() for line in to_team.splitlines() if "/health/team/" in line)
+    assert link.endswith("/health/team/?awaiting=1")  # on the council's own address (SITE_URL_PORT)
+    manager.goto(url("nelincs", "/health/team/?awaiting=1"))
+    assert_accessible(manager)
+    sign_in(manager, people["manager"].email, texted_to=people["mobile"])
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Team cases")
+    expect(manager.get_by_label("Awaiting allocation")).to_be_checked()
+    row = manager.get_by_role("row").filter(has_text="Sian Seaview")
+    expect(row).to_contain_text("Awaiting allocation")
+    assert_accessible(manager)
+    row.get_by_role("link", name="Sian Seaview").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Sian Seaview")
+    assert_accessible(manager)
+    manager.get_by_role("link", name="Assign professional").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Request for Advice")
+    assert_accessible(manager)
+    manager.get_by_role("button", name="Save changes").click()
+    summary = manager.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select the team member who will write the advice")
+    assert_accessible(manager)
+    manager.get_by_label("Team member who will write the advice").select_option(label="Theo Therapist")
+    manager.get_by_role("button", name="Save changes").click()
+    expect(manager.get_by_text("Allocated to Theo Therapist. They have been emailed.")).to_be_visible()
+    assert_accessible(manager)
+
+    # 3. The therapist is emailed, signs in, opens the advice template and saves a draft.
+    [to_therapist] = emails_to(people["therapist"].email)[-1:]
+    assert "a request for advice for case" in to_therapist
+    assert "Sian" not in to_therapist
+    therapist_context = browser.new_context()
+    therapist = therapist_context.new_page()
+    therapist.goto(url("nelincs", f"/health/advice/{advice.pk}/"))
+    sign_in(therapist, people["therapist"].email)
+    expect(therapist.get_by_role("heading", level=1)).to_have_text("Sian Seaview")
+    expect(therapist.get_by_role("link", name="Assign professional")).to_have_count(0)
+    assert_accessible(therapist)
+    therapist.get_by_role("link", name="Open the advice template").click()
+    expect(therapist.get_by_role("heading", level=1)).to_have_text("Health advice")
+    assert_accessible(therapist)
+    therapist.locator("#communication_needs").fill(
+        "Sian experiences multiple absence seizures a day, and may miss information in class."
+    )
+    therapist.get_by_role("button", name="Add a new outcome").click()
+    expect(therapist.locator("#outcomes-1-outcome")).to_be_visible()
+    expect(therapist.locator("#communication_needs")).to_have_value(
+        "Sian experiences multiple absence seizures a day, and may miss information in class."
+    )
+    assert_accessible(therapist)
+    therapist.locator("#outcomes-0-area").fill("Communication and interaction")
+    therapist.locator("#outcomes-0-outcome").fill(
+        "By the end of key stage 2 Sian asks for repetition herself."
+    )
+    therapist.locator("#outcomes-0-steps").fill("Within the next half term Sian uses a help card.")
+    therapist.get_by_role("button", name="Save changes").click()
+    expect(therapist.get_by_text("Your changes have been saved.")).to_be_visible()
+    assert_accessible(therapist)
+
+    # ... and comes back from My cases to finish and submit it.
+    therapist.goto(url("nelincs", "/health/"))
+    expect(therapist.get_by_role("heading", level=1)).to_have_text("My cases")
+    assert_accessible(therapist)
+    therapist.get_by_role("link", name="Sian Seaview").click()
+    therapist.get_by_role("link", name="Continue your advice").click()
+    expect(therapist.locator("#outcomes-0-steps")).to_have_value(
+        "Within the next half term Sian uses a help card."
+    )
+    therapist.locator("#provision-0-provision").fill(
+        "Training for school staff on seizure management by the Epilepsy Nurse in the first week of term."
+    )
+    therapist.get_by_role("button", name="Submit advice").click()
+    expect(therapist.get_by_role("heading", level=1)).to_have_text("Are you ready to submit your advice?")
+    assert_accessible(therapist)
+    therapist.get_by_role("button", name="Submit advice").click()
+    expect(therapist.get_by_text("Your advice has been submitted.")).to_be_visible()
+    expect(therapist.get_by_text("Training for school staff on seizure management")).to_be_visible()
+    assert_accessible(therapist)
+    with therapist.expect_download() as download:
+        therapist.get_by_role("link", name="Download a copy of this advice (PDF)").click()
+    assert download.value.suggested_filename == f"advice-{case.reference}-{advice.pk}.pdf"
+
+    # 4. The caseworker is told, and reads the advice on the case page; its due date is done.
+    told = [e for e in emails_to(people["caseworker"].email) if "has submitted its advice" in e]
+    assert len(told) == 1
+    assert "Sian" not in told[0]
+    page.reload()
+    expect(page.locator("#health-advice + table")).to_contain_text("Advice submitted")
+    due_row = (
+        page.locator("#due-dates + table").get_by_role("row").filter(has_text=f"Advice from {team.name}")
+    )
+    expect(due_row).to_contain_text(f"{today.day} {today:%b %Y}")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Read the advice from {team.name}").click()
+    expect(page.get_by_text("Sian experiences multiple absence seizures a day")).to_be_visible()
+    expect(page.get_by_role("heading", name="Communication and interaction")).to_be_visible()
+    assert_accessible(page)
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+    assert advice.status == AdviceStatus.SUBMITTED
+    manager_context.close()
+    therapist_context.close()
