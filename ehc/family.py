@@ -14,6 +14,7 @@ from ehc.messages_services import unread_count_for
 from ehc.models import AccessStatus, RequestStatus
 from ehc.selectors import case_due_dates
 from ehc.workflow import CLOSED, MAIN_PATH, Action, Stage
+from hub.selectors import advice_submitted_of_case
 
 
 @require_GET
@@ -145,9 +146,15 @@ def involvements(request, reference):
     for event in case.events.all():
         service = event.detail.get("service", "")
         if event.action == Action.REQUEST_ADVICE:
-            advice.setdefault(service, {"service": service, "asked": event.happened_on, "received": None})
+            advice.setdefault(
+                service, {"service": service, "asked": event.happened_on, "received": None, "written": None}
+            )
         elif event.action == Action.RECORD_ADVICE and service in advice:
             advice[service]["received"] = event.happened_on
+    # Advice a health team wrote on the portal can be read once it is submitted (the hub guide).
+    for written in advice_submitted_of_case(case=case):
+        if written.team.name in advice:
+            advice[written.team.name]["written"] = written
     teams = list(request.council_config.teams.all())
     return render(
         request,

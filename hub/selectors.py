@@ -107,6 +107,13 @@ def advice_requests_of_case(*, case) -> list[AdviceRequest]:
     return list(case.advice_requests.select_related("team", "allocated_to").order_by("requested_on", "id"))
 
 
+def advice_submitted_of_case(*, case) -> list[AdviceRequest]:
+    """The advice health teams have submitted on the case, which the family may read (one query)."""
+    return list(
+        case.advice_requests.filter(status=AdviceStatus.SUBMITTED).select_related("team").order_by("id")
+    )
+
+
 def advice_asked_outside_hub(*, case) -> list[dict]:
     """The services asked for advice on the case that are not teams on the hub (one query)."""
     return [

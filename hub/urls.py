@@ -14,4 +14,5 @@ urlpatterns = [
     path("health/advice/<int:pk>/pdf/", views.advice_pdf, name="hub_advice_pdf"),
     path("cases/<str:reference>/advice/<int:pk>/", views.case_advice_view, name="case_advice_view"),
     path("cases/<str:reference>/advice/<int:pk>/pdf/", views.case_advice_pdf, name="case_advice_pdf"),
+    path("children/<str:reference>/advice/<int:pk>/", views.family_advice_view, name="family_advice_view"),
 ]

@@ -6,6 +6,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -28,6 +29,7 @@ from core.pdf import pdf_render
 from core.roles import HEALTH_ROLES, STAFF_ROLES
 from core.selectors import membership_roles
 from core.services import audit_record
+from ehc.family_access import family_case_or_404
 from hub import selectors, services
 from hub.definitions import ADVICE_GUIDANCE
 from hub.models import AdviceRequest, AdviceStatus
@@ -329,3 +331,24 @@ def case_advice_view(request, reference, pk):
 @require_GET
 def case_advice_pdf(request, reference, pk):
     return advice_pdf_response(request, _case_advice(reference, pk))
+
+
+# The family reads submitted advice from SEN Involvements ----------------------------------------------
+
+
+@login_required
+@require_GET
+def family_advice_view(request, reference, pk):
+    case = family_case_or_404(request, reference, select_related=())
+    advice = get_object_or_404(
+        AdviceRequest.objects.select_related("team", "version"),
+        case=case,
+        pk=pk,
+        status=AdviceStatus.SUBMITTED,
+    )
+    audit_record(actor=request.user, action="advice.read_by_family", target=advice)
+    return render(
+        request,
+        "hub/advice/family_view.html",
+        {"case": case, "section": "involvements", "advice": advice, "parts": advice_parts(advice)},
+    )

@@ -15,9 +15,10 @@ from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateA
 from core.accounts.passwords import current_policy
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
 from core.models import Profile
-from core.roles import STAFF_ROLES, Role
+from core.roles import HEALTH_ROLES, STAFF_ROLES, Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
+from hub.selectors import health_places_of
 
 REGISTRATION_NEXT_SESSION_KEY = "registration_next"
 
@@ -145,6 +146,7 @@ def my_account(request):
             "profile": profile,
             "is_council_admin": Role.COUNCIL_ADMIN in roles,
             "is_staff_member": bool(roles & STAFF_ROLES),
+            "health_places": health_places_of(user=request.user) if roles & HEALTH_ROLES else [],
         },
     )
 

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Notification, Profile
 from core.roles import Role
-from ehc.models import Case, CaseEvent
+from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent
 from ehc.selectors import case_due_dates
 from ehc.workflow import Action, Stage
 from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
@@ -444,3 +444,44 @@ def test_people_without_a_place_in_a_team_see_no_hub_page(hub, councils):
     assert elsewhere.get(f"/health/advice/{advice.pk}/").status_code == 403
     with schema_context("nelincs"):
         assert Notification.objects.filter(to=hub["team"].email).count() == 1
+
+
+def test_the_family_reads_submitted_advice_from_sen_involvements_and_nothing_before(hub):
+    advice = ask(hub)
+    with schema_context("nelincs"):
+        parent = UserFactory(email=unique("parent"))
+        MembershipFactory(user=parent, role=Role.PARENT)
+        CaseAccess.objects.create(
+            case=hub["case"], user=parent, email=parent.email, status=AccessStatus.ACTIVE
+        )
+        advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+        advice_save(
+            advice=advice, answers={"health_needs": "Uses an inhaler before PE."}, by=hub["therapist"]
+        )
+    family = client_for(hub, parent)
+    reference = hub["case"].reference
+    page = family.get(f"/children/{reference}/involvements/").content.decode()
+    assert hub["team"].name in page
+    assert "Read the advice" not in page
+    assert family.get(f"/children/{reference}/advice/{advice.pk}/").status_code == 404  # a draft
+    with schema_context("nelincs"):
+        advice_submit(advice=advice, by=hub["therapist"])
+    page = family.get(f"/children/{reference}/involvements/").content.decode()
+    assert f"/children/{reference}/advice/{advice.pk}/" in page
+    read = family.get(f"/children/{reference}/advice/{advice.pk}/").content.decode()
+    assert "Uses an inhaler before PE." in read
+    assert "Health care needs" in read
+    with schema_context("nelincs"):
+        assert AuditEvent.objects.filter(action="advice.read_by_family", actor=parent).count() == 1
+
+
+def test_my_account_leads_health_staff_to_their_cases_and_admins_to_the_teams(hub):
+    manager_page = client_for(hub, hub["manager"]).get("/account/").content.decode()
+    assert 'href="/health/"' in manager_page
+    assert f"Team cases: {hub['team'].name}" in manager_page
+    therapist_page = client_for(hub, hub["therapist"]).get("/account/").content.decode()
+    assert 'href="/health/"' in therapist_page
+    assert "Team cases:" not in therapist_page
+    admin = User.objects.get(email="admin@nelincs.example")
+    assert "/admin/hub/healthteam/" in client_for(hub, admin).get("/account/").content.decode()
+    assert 'href="/health/"' not in client_for(hub, hub["caseworker"]).get("/account/").content.decode()
