@@ -6,6 +6,7 @@ after the warning, and downloads a copy; the caseworker reads it on the case pag
 date is done. axe on every page visited."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -204,3 +205,34 @@ def test_advice_is_asked_allocated_written_submitted_and_read(browser, visit, ur
     assert advice.status == AdviceStatus.SUBMITTED
     manager_context.close()
     therapist_context.close()
+
+
+def test_the_council_admin_adds_a_health_team_with_its_members(visit, url, page):
+    accounts = Accounts(visit(url("nelincs", "/accounts/login/")))
+    accounts.sign_in("admin@nelincs.example", "Demo-Password-2026")
+    accounts.enter_code(last_code(emails_to("admin@nelincs.example")))
+    page.get_by_role("link", name="Health teams").click()
+    expect(page.get_by_role("link", name="Children's Speech and Language Therapy")).to_be_visible()
+    assert_accessible(page)
+    name = f"Paediatric Occupational Therapy {uuid.uuid4().hex[:6]}"
+    visit(url("nelincs", "/admin/hub/healthteam/add/"))
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Central team email address").fill("not an email")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Central team email address").fill("ot-team@nelincs.example")
+    page.get_by_role("button", name=re.compile("Add another team member", re.IGNORECASE)).click()
+    page.locator("#id_members-0-user").select_option(
+        label="Health Manager (demo) (health-manager@nelincs.example)"
+    )
+    page.locator("#id_members-0-is_manager").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(name)
+    assert_accessible(page)
+    with schema_context("nelincs"):
+        team = HealthTeam.objects.get(name=name)
+        assert [(m.user.email, m.is_manager) for m in team.members.select_related("user")] == [
+            ("health-manager@nelincs.example", True)
+        ]
