@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from core.admin_site import platform_admin_site
+from hub import views as hub_views
 from tenants import views as tenant_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", include("core.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", platform_admin_site.urls),
+    path("health/", hub_views.advice_everywhere, name="hub_everywhere"),
 ]
 
 handler403 = "core.views.permission_denied"

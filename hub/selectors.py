@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from psycopg import sql
 
+from core.roles import HEALTH_ROLES
 from ehc.workflow import Action
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 
@@ -143,6 +144,42 @@ class AdviceEverywhere:
         return AdviceStatus(self.status).label
 
 
+def _active_councils() -> list[tuple[str, str]]:
+    from tenants.models import Council  # noqa: PLC0415 (the public schema's councils)
+
+    return list(
+        Council.objects.filter(is_active=True)
+        .exclude(schema_name="public")
+        .order_by("name")
+        .values_list("schema_name", "name")
+    )
+
+
+def health_councils_of(*, user) -> list[str]:
+    """The schemas of the active councils where this person holds a health role: one UNION ALL query
+    over the councils' membership tables, plus one for the councils. Decides who may sign in on the
+    platform's host to see the list across councils."""
+    from core.models import Membership  # noqa: PLC0415 (tenant models, read across schemas)
+
+    councils = _active_councils()
+    if not councils or not user.pk:
+        return []
+    one = sql.SQL("SELECT {schema} FROM {members} WHERE user_id = {user} AND is_active AND role IN ({roles})")
+    query = sql.SQL(" UNION ALL ").join(
+        one.format(
+            schema=sql.Literal(schema),
+            members=sql.Identifier(schema, Membership._meta.db_table),
+            user=sql.Literal(user.pk),
+            roles=sql.SQL(", ").join(sql.Literal(str(role)) for role in sorted(HEALTH_ROLES)),
+        )
+        for schema, _ in councils
+    )
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(connection.connection))
+        return sorted({row[0] for row in cursor.fetchall()})
+
+
 def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
     """The open advice requests allocated to this person, or awaiting allocation in a team they manage,
     in every active council where they hold a membership: one UNION ALL query over the councils'
@@ -151,20 +188,17 @@ def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
     council's own site, where its access rules and audit apply."""
     from core.models import Membership  # noqa: PLC0415 (tenant models, read across schemas)
     from ehc.models import Case  # noqa: PLC0415
-    from tenants.models import Council, Domain  # noqa: PLC0415
+    from tenants.models import Domain  # noqa: PLC0415
 
-    councils = list(
-        Council.objects.filter(is_active=True)
-        .exclude(schema_name="public")
-        .values_list("schema_name", "name")
-    )
+    councils = _active_councils()
     if not councils:
         return []
     domains = dict(Domain.objects.filter(is_primary=True).values_list("tenant__schema_name", "domain"))
     one = sql.SQL(
         "SELECT {schema}, a.id, c.reference, t.name, a.requested_on, a.due_on, a.status "
         "FROM {advice} a JOIN {teams} t ON t.id = a.team_id JOIN {cases} c ON c.id = a.case_id "
-        "WHERE EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = {user} AND m.is_active) "
+        "WHERE EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = {user} AND m.is_active "
+        "AND m.role IN ({roles})) "
         "AND a.status IN ({open}) AND (a.allocated_to_id = {user} OR (a.status = {awaiting} AND EXISTS "
         "(SELECT 1 FROM {places} p WHERE p.team_id = a.team_id AND p.user_id = {user} AND p.is_manager)))"
     )
@@ -177,6 +211,7 @@ def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
             members=sql.Identifier(schema, Membership._meta.db_table),
             places=sql.Identifier(schema, HealthTeamMember._meta.db_table),
             user=sql.Literal(user.pk),
+            roles=sql.SQL(", ").join(sql.Literal(str(role)) for role in sorted(HEALTH_ROLES)),
             open=sql.SQL(", ").join(sql.Literal(str(s)) for s in OPEN_STATUSES),
             awaiting=sql.Literal(str(AdviceStatus.AWAITING_ALLOCATION)),
         )

@@ -352,3 +352,27 @@ def family_advice_view(request, reference, pk):
         "hub/advice/family_view.html",
         {"case": case, "section": "involvements", "advice": advice, "parts": advice_parts(advice)},
     )
+
+
+# On the platform's host: one list across every council the person works for ---------------------------
+
+
+@login_required
+@require_GET
+def advice_everywhere(request):
+    """The open requests for advice allocated to me, and those awaiting allocation in the teams I
+    manage, in every council I work for, soonest due first. Each links to the council's own site,
+    where the child's details are read under that council's rules and audit."""
+    if not selectors.health_councils_of(user=request.user):
+        raise PermissionDenied
+    port = request.get_port()
+    suffix = "" if port in ("80", "443") else f":{port}"
+    rows = [
+        {"item": item, "url": f"{request.scheme}://{item.domain}{suffix}/health/advice/{item.pk}/"}
+        for item in selectors.advice_requests_everywhere(user=request.user)
+    ]
+    return render(
+        request,
+        "hub/everywhere.html",
+        {"rows": rows, "today": timezone.localdate(), "councils": len({r["item"].council for r in rows})},
+    )

@@ -14,11 +14,18 @@ from core.accounts import codes
 from core.models import Membership, Profile
 from core.notifications import email_send, sms_send
 from core.selectors import membership_roles
+from hub.selectors import health_councils_of
 from tenants.selectors import council_name_current
 
 
 def on_platform_host() -> bool:
     return connection.schema_name == get_public_schema_name()
+
+
+def platform_sign_in_allowed(user) -> bool:
+    """Who may sign in on the platform's host: its operators, and people with a health role in an
+    active council (hub's list across councils)."""
+    return user.is_staff or bool(health_councils_of(user=user))
 
 
 class CouncilMembershipStage(LoginStage):
@@ -30,8 +37,10 @@ class CouncilMembershipStage(LoginStage):
         if user is None:
             return None, True  # allauth's sign-up for an address already registered: it reveals nothing
         if on_platform_host():
-            # Only the platform's operators sign in on the bare host.
-            return (None, True) if user.is_staff else (headed_redirect_response("account_login"), False)
+            # On the bare host: the platform's operators, and health staff for their list of advice
+            # requests across the councils they work for. Nobody else.
+            allowed = platform_sign_in_allowed(user)
+            return (None, True) if allowed else (headed_redirect_response("account_login"), False)
         if membership_roles(user=user):
             return None, True
         if Membership.objects.filter(user=user).exists():
@@ -61,8 +70,8 @@ class SignInCodeStage(LoginStage):
     def handle(self):
         if self.login.signup or self.login.user is None:
             return None, True  # they have just proved their email address with a code
-        if on_platform_host() and not self.login.user.is_staff:
-            return headed_redirect_response("account_login"), False  # only operators sign in here
+        if on_platform_host() and not platform_sign_in_allowed(self.login.user):
+            return headed_redirect_response("account_login"), False  # operators and health staff only
         if not self.state.get("digest"):
             self.send_code()
         return headed_redirect_response(self.urlname), True

@@ -18,7 +18,7 @@ from core.models import Profile
 from core.roles import HEALTH_ROLES, STAFF_ROLES, Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
-from hub.selectors import health_places_of
+from hub.selectors import health_councils_of, health_places_of
 
 REGISTRATION_NEXT_SESSION_KEY = "registration_next"
 
@@ -137,8 +137,10 @@ def signed_out(request):
 
 @login_required
 def my_account(request):
-    profile = Profile.objects.filter(user=request.user).first()
-    roles = set() if on_platform_host() else membership_roles(user=request.user)
+    on_platform = on_platform_host()
+    # Profiles are kept by each council; the platform's host has none (its schema has no such table).
+    profile = None if on_platform else Profile.objects.filter(user=request.user).first()
+    roles = set() if on_platform else membership_roles(user=request.user)
     return render(
         request,
         "core/accounts/my_account.html",
@@ -147,6 +149,7 @@ def my_account(request):
             "is_council_admin": Role.COUNCIL_ADMIN in roles,
             "is_staff_member": bool(roles & STAFF_ROLES),
             "health_places": health_places_of(user=request.user) if roles & HEALTH_ROLES else [],
+            "health_everywhere": on_platform and bool(health_councils_of(user=request.user)),
         },
     )
 
