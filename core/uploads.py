@@ -16,8 +16,11 @@ from dataclasses import dataclass
 
 import filetype
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import FileResponse
 
 from core.scanning import Scanner, ScannerError, get_scanner
+from core.services import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -215,3 +218,60 @@ def _zip_is_safe(uploaded_file: UploadedFile) -> bool:
     if sum(entry.file_size for entry in entries) > ZIP_MAX_UNCOMPRESSED:
         return False
     return all(entry.file_size <= ZIP_MAX_RATIO * max(entry.compress_size, 1) for entry in entries)
+
+
+# Storing and serving checked files -------------------------------------------------------------------
+
+
+def attachment_action(request, *, action: str, field: str, attachments, build, audit_action: str, target):
+    """ "Attach this file" or "Remove" on a form page: ``action`` is ``upload`` or ``remove_file:<pk>``.
+    The upload is checked against the council's rules, then stored by ``build(**fields)`` (an unsaved
+    attachment whose ``file`` takes it) and audited on ``target``; a removal deletes one of
+    ``attachments`` (a queryset) and its file once the transaction commits. Returns {field: error}."""
+    if action.startswith("remove_file:"):
+        number = action.split(":", 1)[1]
+        attachment = attachments.filter(pk=int(number)).first() if number.isdigit() else None
+        if attachment is not None:
+            with transaction.atomic():
+                attachment.delete()
+                transaction.on_commit(lambda: attachment.file.delete(save=False))
+        return {}
+    uploaded = request.FILES.get(field)
+    if uploaded is None:
+        return {field: "Select a file to upload"}
+    config = request.council_config
+    try:
+        checked = upload_check(
+            uploaded_file=uploaded,
+            allowed_extensions=list(config.upload_types),
+            max_bytes=config.upload_max_mb * MB,
+        )
+    except UploadRefused as refused:
+        return {field: refused.message}
+    with transaction.atomic():
+        attachment = build(
+            original_name=checked.name[:255],
+            extension=checked.extension,
+            size=checked.size,
+            content_type=checked.content_type,
+            sha256=checked.sha256,
+        )
+        uploaded.seek(0)
+        attachment.file.save(checked.name, uploaded, save=True)
+        audit_record(
+            actor=request.user,
+            action=audit_action,
+            target=target,
+            detail={"size": checked.size, "type": checked.extension},
+        )
+    return {}
+
+
+def private_file_response(stored) -> FileResponse:
+    """A stored upload (anything with ``file``, ``original_name`` and ``content_type``) as a download
+    that no cache keeps and no browser sniffs: for views that have checked the viewer and audited."""
+    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+    response["Content-Type"] = stored.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from core.services import audit_record
+from core.uploads import private_file_response
 from ehc import documents_services
 from ehc.entry import dates_posted, problems_in_page_order
 from ehc.family_access import family_case_or_404
@@ -24,18 +24,14 @@ DATES = {"document_date": ("Document date", "Enter the document date")}
 ORDER = ["description", "document_date", "file"]
 
 
-def _file_response(request, document: CaseDocument, *, seen_by: str) -> FileResponse:
+def _file_response(request, document: CaseDocument, *, seen_by: str):
     audit_record(
         actor=request.user,
         action="document.downloaded",
         target=document,
         detail={"case": document.case.reference, "by": seen_by},
     )
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
-    response["Content-Type"] = document.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document)
 
 
 @role_required(*STAFF_ROLES)

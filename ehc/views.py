@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +21,7 @@ from core.pdf import pdf_render
 from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
+from core.uploads import private_file_response
 from ehc import selectors, services
 from ehc.entry_services import cases_same_child
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
@@ -258,11 +259,7 @@ def attachment(request, pk, file_id):
     audit_record(
         actor=request.user, action="request.file_downloaded", target=form, detail={"file": document.pk}
     )
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
-    response["Content-Type"] = document.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document)
 
 
 @login_required

@@ -76,6 +76,14 @@ ADVICE_FORM = {
                 },
             ],
         },
+        {
+            "key": "documents",
+            "title": "Clinic letters and reports",
+            "content": "Upload documents such as clinic letters, assessment reports or a health care plan "
+            "to support your advice, and summarise the child's needs in the advice areas above. "
+            "Paediatric secretaries only need to upload the clinic letters.",
+            "questions": [{"key": "documents", "type": "files", "label": "Upload Document"}],
+        },
     ],
 }
 
@@ -85,5 +93,7 @@ ADVICE_GUIDANCE = (
 )
 
 # The questions whose answer counts as advice given (an area's strengths or needs, an outcome or a
-# provision): submitted advice must say something in one of them.
-ADVICE_ANSWER_KEYS = tuple(q["key"] for page in ADVICE_FORM["pages"] for q in page["questions"])
+# provision): submitted advice must say something in one of them, or carry a clinic letter.
+ADVICE_ANSWER_KEYS = tuple(
+    q["key"] for page in ADVICE_FORM["pages"] for q in page["questions"] if q["type"] != "files"
+)

@@ -6,7 +6,7 @@ A health professional who serves several councils has one identity and a members
 places) in each; the cross-council list reads each council's schema (hub.selectors)."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 
 class HealthTeam(models.Model):
@@ -101,3 +101,31 @@ class AdviceRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+def advice_attachment_path(instance: "AdviceAttachment", filename: str) -> str:
+    # Per-council prefix, and a name the uploader does not choose (ARCHITECTURE.md 7).
+    return (
+        f"{connection.schema_name}/advice/{instance.advice_request_id}/"
+        f"{instance.sha256[:16]}.{instance.extension}"
+    )
+
+
+class AdviceAttachment(models.Model):
+    """A clinic letter or report uploaded with the advice ("Uploading files to the hub"), checked like
+    every upload and served only through views that check the viewer and audit the download."""
+
+    advice_request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=advice_attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

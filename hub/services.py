@@ -236,7 +236,13 @@ def advice_save(*, advice: AdviceRequest, answers: dict, by) -> AdviceRequest:
     return locked
 
 
-def advice_has_content(answers: dict) -> bool:
+def advice_has_content(*, advice: AdviceRequest, answers: dict) -> bool:
+    """Advice says something: an answer in an advice area, an outcome or a provision, or a clinic
+    letter or report uploaded with it."""
+    return _answers_say_something(answers) or advice.attachments.exists()
+
+
+def _answers_say_something(answers: dict) -> bool:
     for key in ADVICE_ANSWER_KEYS:
         value = answers.get(key)
         if isinstance(value, list):
@@ -253,16 +259,19 @@ def advice_submit(*, advice: AdviceRequest, by) -> AdviceRequest:
     with transaction.atomic():
         locked = _writer_lock(advice=advice, by=by)
         if locked.version_id is None:
-            raise ValidationError("Write your advice and save changes before you submit it", code="empty")
+            locked.version = advice_template_version()
         errors = form_errors(definition_from_dict(locked.version.schema), locked.answers)
         if errors:
             raise ValidationError("Some of the advice is not valid", code="invalid")
-        if not advice_has_content(locked.answers):
-            raise ValidationError("Give advice in at least one advice area before you submit", code="empty")
+        if not advice_has_content(advice=locked, answers=locked.answers):
+            raise ValidationError(
+                "Give advice in at least one advice area, or upload a clinic letter, before you submit",
+                code="empty",
+            )
         locked.status = AdviceStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = by
-        locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        locked.save(update_fields=["version", "status", "submitted_at", "submitted_by", "updated_at"])
         _received_record(advice=locked, by=by, outcome="submitted")
         audit_record(actor=by, action="advice.submitted", target=locked)
         _caseworker_told(advice=locked, what="submitted its advice")

@@ -29,13 +29,15 @@ from core.pdf import pdf_render
 from core.roles import HEALTH_ROLES, STAFF_ROLES
 from core.selectors import membership_roles
 from core.services import audit_record
+from core.uploads import attachment_action, private_file_response
 from ehc.family_access import family_case_or_404
 from hub import selectors, services
 from hub.definitions import ADVICE_GUIDANCE
-from hub.models import AdviceRequest, AdviceStatus
+from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus
 from hub.selectors import DUE_SOON_DAYS, AdviceFilters
 
 PAGE_SIZE = 25
+FILES_FIELD = "documents"  # the advice template's files question
 
 
 def health_required(view):
@@ -204,13 +206,26 @@ def advice_write(request, pk):
             answers.update(answers_from_post(page, request.POST))
             if action.startswith(("add_row:", "remove_row:")):
                 table_rows_change(page, answers, action)
-        services.advice_save(advice=advice, answers=answers, by=request.user)
-        for page in definition.pages:
-            errors.update(page_errors(page, answers))
+        advice = services.advice_save(advice=advice, answers=answers, by=request.user)
+        if action.startswith(("upload", "remove_file:")):
+            files_errors = attachment_action(
+                request,
+                action=action,
+                field=FILES_FIELD,
+                attachments=advice.attachments.all(),
+                build=lambda **fields: AdviceAttachment(advice_request=advice, **fields),
+                audit_action="advice.file_attached",
+                target=advice,
+            )
+        else:
+            files_errors = {}
+            for page in definition.pages:
+                errors.update(page_errors(page, answers))
+        errors.update(files_errors)
         if action == "submit" and not errors:
-            if services.advice_has_content(answers):
+            if services.advice_has_content(advice=advice, answers=answers):
                 return redirect("hub_advice_submit", pk=advice.pk)
-            problem = "Give advice in at least one advice area before you submit"
+            problem = "Give advice in at least one advice area, or upload a clinic letter, before you submit"
         elif action == "save" and not errors:
             messages.success(request, "Your changes have been saved. Come back to them from My cases.")
             return redirect("hub_advice_write", pk=advice.pk)
@@ -226,6 +241,7 @@ def advice_write(request, pk):
             "errors": errors,
             "problem": problem,
             "first_field": definition.pages[0].questions[0].key,
+            "attachments": list(advice.attachments.all()),
         },
         status=400 if errors or problem else 200,
     )
@@ -254,9 +270,32 @@ def advice_submit(request, pk):
     )
 
 
-def advice_parts(advice) -> list:
-    parts, _ = summary_parts(_advice_definition(advice), advice.answers)
+def advice_parts(advice, *, file_url=None) -> list:
+    """The advice as it reads, part by part, with its clinic letters, each linked by ``file_url``
+    (the viewer's own download address for an attachment)."""
+    files = list(advice.attachments.all())
+    for attachment in files:
+        attachment.url = file_url(attachment) if file_url else ""
+    parts, _ = summary_parts(_advice_definition(advice), advice.answers, files=files)
     return parts
+
+
+def _advice_file(request, advice, file_id, *, seen_by: str):
+    attachment = get_object_or_404(advice.attachments, pk=file_id)
+    audit_record(
+        actor=request.user,
+        action="advice.file_downloaded",
+        target=advice,
+        detail={"file": attachment.pk, "by": seen_by},
+    )
+    return private_file_response(attachment)
+
+
+@health_required
+@require_GET
+def advice_file(request, pk, file_id):
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    return _advice_file(request, advice, file_id, seen_by="health")
 
 
 @health_required
@@ -269,7 +308,11 @@ def advice_view(request, pk):
         "hub/advice/view.html",
         {
             "advice": advice,
-            "parts": advice_parts(advice) if advice.version_id else [],
+            "parts": advice_parts(
+                advice, file_url=lambda a: reverse("hub_advice_file", args=[advice.pk, a.pk])
+            )
+            if advice.version_id
+            else [],
             "pdf_url": reverse("hub_advice_pdf", args=[advice.pk]),
         },
     )
@@ -320,7 +363,11 @@ def case_advice_view(request, reference, pk):
         "hub/advice/view.html",
         {
             "advice": advice,
-            "parts": advice_parts(advice) if advice.version_id else [],
+            "parts": advice_parts(
+                advice, file_url=lambda a: reverse("case_advice_file", args=[reference, advice.pk, a.pk])
+            )
+            if advice.version_id
+            else [],
             "back_url": reverse("case_page", args=[reference]),
             "pdf_url": reverse("case_advice_pdf", args=[reference, advice.pk]),
         },
@@ -333,12 +380,16 @@ def case_advice_pdf(request, reference, pk):
     return advice_pdf_response(request, _case_advice(reference, pk))
 
 
+@role_required(*STAFF_ROLES)
+@require_GET
+def case_advice_file(request, reference, pk, file_id):
+    return _advice_file(request, _case_advice(reference, pk), file_id, seen_by="send_team")
+
+
 # The family reads submitted advice from SEN Involvements ----------------------------------------------
 
 
-@login_required
-@require_GET
-def family_advice_view(request, reference, pk):
+def _family_advice(request, reference, pk):
     case = family_case_or_404(request, reference, select_related=())
     advice = get_object_or_404(
         AdviceRequest.objects.select_related("team", "version"),
@@ -346,12 +397,29 @@ def family_advice_view(request, reference, pk):
         pk=pk,
         status=AdviceStatus.SUBMITTED,
     )
+    return case, advice
+
+
+@login_required
+@require_GET
+def family_advice_view(request, reference, pk):
+    case, advice = _family_advice(request, reference, pk)
     audit_record(actor=request.user, action="advice.read_by_family", target=advice)
+    parts = advice_parts(
+        advice, file_url=lambda a: reverse("family_advice_file", args=[reference, advice.pk, a.pk])
+    )
     return render(
         request,
         "hub/advice/family_view.html",
-        {"case": case, "section": "involvements", "advice": advice, "parts": advice_parts(advice)},
+        {"case": case, "section": "involvements", "advice": advice, "parts": parts},
     )
+
+
+@login_required
+@require_GET
+def family_advice_file(request, reference, pk, file_id):
+    _, advice = _family_advice(request, reference, pk)
+    return _advice_file(request, advice, file_id, seen_by="family")
 
 
 # On the platform's host: one list across every council the person works for ---------------------------

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -17,7 +18,7 @@ from core.roles import Role
 from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent
 from ehc.selectors import case_due_dates
 from ehc.workflow import Action, Stage
-from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from hub.services import (
     advice_allocate,
     advice_request_send,
@@ -485,3 +486,79 @@ def test_my_account_leads_health_staff_to_their_cases_and_admins_to_the_teams(hu
     admin = User.objects.get(email="admin@nelincs.example")
     assert "/admin/hub/healthteam/" in client_for(hub, admin).get("/account/").content.decode()
     assert 'href="/health/"' not in client_for(hub, hub["caseworker"]).get("/account/").content.decode()
+
+
+LETTER = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_clinic_letter_alone_is_advice_and_only_those_who_may_read_it_download_it(hub, sent):
+    advice = ask(hub)
+    with schema_context("nelincs"):
+        advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+    therapist = client_for(hub, hub["therapist"])
+    url = f"/health/advice/{advice.pk}/write/"
+    typed = {"health_needs": "Typed before the upload", "outcomes-rows": "1", "provision-rows": "1"}
+    refused = therapist.post(
+        url, {**typed, "action": "upload", "documents": SimpleUploadedFile("letter.exe", b"MZ\x90\x00")}
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "govuk-error-summary" in body
+    assert "Typed before the upload" in body  # nothing lost
+    with schema_context("nelincs"):
+        assert not AdviceAttachment.objects.filter(advice_request=advice).exists()
+    therapist.post(url, {"action": "save", "outcomes-rows": "1", "provision-rows": "1"})  # clear the typing
+    done = therapist.post(
+        url,
+        {
+            "action": "upload",
+            "outcomes-rows": "1",
+            "provision-rows": "1",
+            "documents": SimpleUploadedFile(
+                "Clinic letter 3 March.pdf", LETTER, content_type="application/pdf"
+            ),
+        },
+    )
+    assert done.status_code == 200
+    assert "Clinic letter 3 March.pdf" in done.content.decode()
+    assert (
+        therapist.post(url, {"action": "submit", "outcomes-rows": "1", "provision-rows": "1"})["Location"]
+        == f"/health/advice/{advice.pk}/submit/"
+    )
+    with sent():
+        therapist.post(f"/health/advice/{advice.pk}/submit/")
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        attachment = advice.attachments.get()
+        assert advice.status == AdviceStatus.SUBMITTED
+        assert attachment.file.name.startswith(f"nelincs/advice/{advice.pk}/")
+        assert "Clinic" not in attachment.file.name  # stored under a name of our own
+        parent = UserFactory(email=unique("letter-parent"))
+        MembershipFactory(user=parent, role=Role.PARENT)
+        CaseAccess.objects.create(
+            case=hub["case"], user=parent, email=parent.email, status=AccessStatus.ACTIVE
+        )
+    reference = hub["case"].reference
+    allowed = {
+        hub["therapist"]: f"/health/advice/{advice.pk}/files/{attachment.pk}/",
+        hub["manager"]: f"/health/advice/{advice.pk}/files/{attachment.pk}/",
+        hub["caseworker"]: f"/cases/{reference}/advice/{advice.pk}/files/{attachment.pk}/",
+        parent: f"/children/{reference}/advice/{advice.pk}/files/{attachment.pk}/",
+    }
+    for person, path in allowed.items():
+        response = client_for(hub, person).get(path)
+        assert response.status_code == 200, person.email
+        assert b"".join(response.streaming_content) == LETTER
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["X-Content-Type-Options"] == "nosniff"
+    links = {
+        hub["therapist"]: f"/health/advice/{advice.pk}/view/",
+        hub["caseworker"]: f"/cases/{reference}/advice/{advice.pk}/",
+        parent: f"/children/{reference}/advice/{advice.pk}/",
+    }
+    for person, page in links.items():
+        assert allowed[person] in client_for(hub, person).get(page).content.decode(), page
+    assert client_for(hub, hub["other"]).get(allowed[hub["therapist"]]).status_code == 404
+    with schema_context("nelincs"):
+        downloads = AuditEvent.objects.filter(action="advice.file_downloaded", target_id=str(advice.pk))
+        assert sorted(d.detail["by"] for d in downloads) == ["family", "health", "health", "send_team"]
