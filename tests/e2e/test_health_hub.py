@@ -20,6 +20,7 @@ from core.services import membership_grant
 from ehc.models import Case
 from ehc.workflow import Stage
 from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.services import advice_request_send
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts
 from tests.factories import UserFactory
@@ -236,3 +237,43 @@ def test_the_council_admin_adds_a_health_team_with_its_members(visit, url, page)
         assert [(m.user.email, m.is_manager) for m in team.members.select_related("user")] == [
             ("health-manager@nelincs.example", True)
         ]
+
+
+@pytest.fixture(scope="module")
+def oxfordshire_request(people, django_db_blocker):
+    """The same therapist also manages a team in Oxfordshire, which has a request awaiting allocation
+    (committed: the live server reads it through its own connection)."""
+    therapist = people["therapist"]
+    with django_db_blocker.unblock(), schema_context("oxfordshire"):
+        membership_grant(user=therapist, role=Role.HEALTH_TEAM_MANAGER)
+        caseworker = UserFactory(email=f"hub-oxon-cw-{uuid.uuid4().hex[:8]}@example.com")
+        membership_grant(user=caseworker, role=Role.CASEWORKER)
+        team = HealthTeam.objects.create(
+            name=f"Oxford Health SLT {uuid.uuid4().hex[:6]}", email="o@example.com"
+        )
+        HealthTeamMember.objects.create(team=team, user=therapist, is_manager=True)
+        case = Case.objects.create(
+            reference=f"CASE-X{uuid.uuid4().hex[:7].upper()}",
+            child_first_name="Oxon",
+            child_last_name="Platformchild",
+            received_on=timezone.localdate() - datetime.timedelta(days=10),
+            stage=Stage.ASSESSMENT,
+        )
+        return advice_request_send(case=case, team=team, by=caseworker, requested_on=timezone.localdate())
+
+
+def test_a_therapist_working_for_two_councils_sees_one_list_on_the_platform(
+    visit, url, page, people, oxfordshire_request
+):
+    visit(url("public", "/"))
+    page.get_by_role("link", name="see your requests for advice in every council").click()
+    sign_in(page, people["therapist"].email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requests for advice in every council")
+    reference = oxfordshire_request.case.reference
+    row = page.get_by_role("row").filter(has_text="Oxfordshire County Council")
+    expect(row).to_contain_text(reference)
+    expect(row).to_contain_text("Awaiting allocation")
+    expect(page.get_by_text("Platformchild")).to_have_count(0)
+    assert_accessible(page)
+    href = row.get_by_role("link", name=re.compile(reference)).get_attribute("href")
+    assert href == url("oxfordshire", f"/health/advice/{oxfordshire_request.pk}/")
