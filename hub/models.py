@@ -61,7 +61,7 @@ class AdviceRequest(models.Model):
     case's REQUEST_ADVICE event, so one request on the case's timeline is one request here."""
 
     case = models.ForeignKey("ehc.Case", on_delete=models.CASCADE, related_name="advice_requests")
-    event = models.OneToOneField("ehc.CaseEvent", on_delete=models.PROTECT, related_name="advice_request")
+    event = models.OneToOneField("ehc.CaseEvent", on_delete=models.CASCADE, related_name="advice_request")
     team = models.ForeignKey(HealthTeam, on_delete=models.PROTECT, related_name="advice_requests")
     requested_on = models.DateField()
     due_on = models.DateField(help_text="6 weeks from the request, from the statutory clock")

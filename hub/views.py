@@ -188,13 +188,20 @@ def advice_allocate(request, pk):
     )
 
 
+def _advice_being_written(request, pk) -> AdviceRequest:
+    """The request whose advice this person writes: theirs by allocation (a manager of the team who is
+    not the writer reads it but does not write it: 403)."""
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    if advice.allocated_to_id != request.user.pk:
+        raise PermissionDenied
+    return advice
+
+
 @health_required
 @require_http_methods(["GET", "POST"])
 def advice_write(request, pk):
     """The advice template: Save changes keeps what was typed; Submit advice asks to confirm first."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
-    if advice.allocated_to_id != request.user.pk:
-        raise PermissionDenied
+    advice = _advice_being_written(request, pk)
     if advice.status != AdviceStatus.ALLOCATED:
         return redirect("hub_advice_view", pk=advice.pk)
     definition = _advice_definition(advice)
@@ -251,9 +258,7 @@ def advice_write(request, pk):
 @require_http_methods(["GET", "POST"])
 def advice_submit(request, pk):
     """ "Are you ready to submit your advice?": submitted advice can no longer be changed."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
-    if advice.allocated_to_id != request.user.pk:
-        raise PermissionDenied
+    advice = _advice_being_written(request, pk)
     if advice.status != AdviceStatus.ALLOCATED:
         return redirect("hub_advice_view", pk=advice.pk)
     error = ""

@@ -95,7 +95,9 @@ def test_platform_host_lists_the_councils(db):
     assert "Councils using EHC Portal" in html
     assert 'href="http://oxfordshire.localhost:8000/">Oxfordshire County Council' in html
     assert 'href="http://nelincs.localhost:8000/">North East Lincolnshire Council' in html
-    assert "Sign in" not in html  # no council to sign in to here
+    assert ">Sign in</a>" not in html  # no council to sign in to here...
+    # ...but health professionals sign in for their requests for advice in every council
+    assert 'href="/accounts/login/?next=/health/">see your requests for advice in every council' in html
 
 
 def test_unknown_host_is_a_plain_404(db):

@@ -562,3 +562,11 @@ def test_a_clinic_letter_alone_is_advice_and_only_those_who_may_read_it_download
     with schema_context("nelincs"):
         downloads = AuditEvent.objects.filter(action="advice.file_downloaded", target_id=str(advice.pk))
         assert sorted(d.detail["by"] for d in downloads) == ["family", "health", "health", "send_team"]
+
+
+def test_deleting_a_case_takes_its_advice_requests_with_it(hub):
+    advice = ask(hub)
+    with schema_context("nelincs"):
+        Case.objects.filter(pk=hub["case"].pk).delete()
+        assert not AdviceRequest.objects.filter(pk=advice.pk).exists()
+        assert HealthTeam.objects.filter(pk=hub["team"].pk).exists()
