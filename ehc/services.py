@@ -29,6 +29,7 @@ from ehc.models import (
 )
 from ehc.selectors import case_due_dates, case_next_due, caseworkers_of_council
 from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
+from hub.models import AdviceRequest
 from tenants.selectors import council_name_current, council_url
 
 DRAFT_DAYS = 30
@@ -236,11 +237,28 @@ def case_due_refresh(*, case: Case) -> Case:
     """Keep the case's next duty (date and label) as the clock gives it, so lists can filter and sort in
     the database. Call after anything that changes the case's events, exceptions or dates, inside the
     same transaction."""
-    due = case_next_due(case_due_dates(case=case))
+    dues = case_due_dates(case=case)
+    due = case_next_due(dues)
     case.next_due_on = due.due if due else None
     case.next_due_label = due.label[:120] if due else ""
     Case.objects.filter(pk=case.pk).update(next_due_on=case.next_due_on, next_due_label=case.next_due_label)
+    _advice_due_dates_follow(case=case, dues=dues)
     return case
+
+
+def _advice_due_dates_follow(*, case: Case, dues) -> None:
+    """Keep each health team's advice request due on the date the case's clock gives it, so an
+    exception that moves the advice date (a missed appointment, Reg. 8(2)) moves it in the health hub's
+    lists too. The clock numbers the advice dates "advice:N" in the order of the requests."""
+    moved = {int(d.key.split(":")[1]): d.due for d in dues if d.key.startswith("advice:")}
+    if not moved:
+        return
+    asked = CaseEvent.objects.filter(case=case, action=Action.REQUEST_ADVICE).order_by("happened_on", "id")
+    for number, event_id in enumerate(asked.values_list("id", flat=True), start=1):
+        if number in moved:
+            AdviceRequest.objects.filter(event_id=event_id).exclude(due_on=moved[number]).update(
+                due_on=moved[number]
+            )
 
 
 def case_transition(

@@ -16,7 +16,7 @@ from core.roles import HEALTH_ROLES
 from core.services import audit_record
 from ehc import clock
 from ehc.models import Case, CaseEvent
-from ehc.services import case_transition
+from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import Action, Stage
 from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
 from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
@@ -58,6 +58,9 @@ def advice_request_send(*, case: Case, team: HealthTeam, by, requested_on: datet
         advice = AdviceRequest.objects.create(
             case=case, event=event, team=team, requested_on=requested_on, due_on=due, requested_by=by
         )
+        case_due_refresh(case=case)  # an exception already recorded may move the date (Reg. 8(2))
+        advice.refresh_from_db(fields=["due_on"])
+        due = advice.due_on
         audit_record(actor=by, action="advice.requested", target=advice, detail={"team": team.pk})
         council = council_name_current()
         link = council_url("/health/team/?awaiting=1")

@@ -15,8 +15,9 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Notification, Profile
 from core.roles import Role
-from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent
+from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent, ExceptionKind
 from ehc.selectors import case_due_dates
+from ehc.services import case_exception_add
 from ehc.workflow import Action, Stage
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from hub.services import (
@@ -570,3 +571,22 @@ def test_deleting_a_case_takes_its_advice_requests_with_it(hub):
         Case.objects.filter(pk=hub["case"].pk).delete()
         assert not AdviceRequest.objects.filter(pk=advice.pk).exists()
         assert HealthTeam.objects.filter(pk=hub["team"].pk).exists()
+
+
+def test_an_exception_that_moves_the_advice_date_moves_it_in_the_hub_too(hub):
+    advice = ask(hub, days_ago=10)
+    with schema_context("nelincs"):
+        statutory = advice.due_on
+        case_exception_add(
+            case=hub["case"],
+            kind=ExceptionKind.MISSED_APPOINTMENT,
+            start=advice.requested_on + datetime.timedelta(days=2),
+            end=advice.requested_on + datetime.timedelta(days=8),
+            reason="The child missed the clinic appointment",
+            by=hub["caseworker"],
+        )
+        advice.refresh_from_db()
+        clock_due = next(d for d in case_due_dates(case=hub["case"]) if d.key == "advice:1")
+        assert clock_due.moved
+        assert advice.due_on == clock_due.due
+        assert advice.due_on > statutory
