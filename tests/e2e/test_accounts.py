@@ -102,6 +102,8 @@ def test_register_in_three_steps_then_log_out_and_back_in(visit, url, page):
     for item in ("My account", "Recover a form", "Submitted forms", "Update account"):
         expect(page.locator(".app-account-menu").get_by_role("link", name=item)).to_be_visible()
     page.locator(".app-account-menu").get_by_role("link", name="Submitted forms").click()
+    expect(page).to_have_url(re.compile(r"/account/submitted-forms/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()  # loaded before axe reads it
     assert_accessible(page)
 
     page.get_by_role("button", name="Logout").click()
