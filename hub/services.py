@@ -6,14 +6,15 @@ and queues its notifications (sent after commit, ARCHITECTURE.md 6 and 8)."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from core.formdefs import definition_from_dict, form_errors
 from core.models import FormDefinition, FormVersion, Membership, Notification
 from core.notifications import notify, notify_person
-from core.roles import HEALTH_ROLES
-from core.services import audit_record
+from core.roles import HEALTH_ROLES, Role
+from core.services import audit_record, staff_invite
 from ehc import clock
 from ehc.models import Case, CaseEvent
 from ehc.services import case_due_refresh, case_transition
@@ -179,6 +180,45 @@ def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
             key=f"advice-allocated:{locked.pk}:{member.pk}:{locked.allocated_at.isoformat()}",
         )
     return locked
+
+
+def team_member_add(*, request, team: HealthTeam, first_name: str, last_name: str, email: str, by):
+    """A manager adds someone who is not yet in the team ("add the team members details"): their
+    identity and a health professional's membership here (invited by email to set a password, as staff
+    are), and a place in the team. Returns the person. Refuses a bad address or missing names, by field."""
+    errors = {}
+    if not first_name.strip():
+        errors["first_name"] = "Enter their forename"
+    if not last_name.strip():
+        errors["last_name"] = "Enter their surname"
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    if not errors and Membership.objects.filter(user__email=email.strip().lower(), is_active=False).exists():
+        # Their access here was removed by the council: a team manager does not give it back.
+        errors["email"] = (
+            "This person's access to the portal was removed: ask the council's portal administrator"
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not HealthTeamMember.objects.filter(team=team, user=by, is_manager=True).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        membership = staff_invite(
+            request=request,
+            email=email,
+            first_name=first_name.strip()[:150],
+            last_name=last_name.strip()[:150],
+            role=Role.HEALTH_PROFESSIONAL,
+            by=by,
+        )
+        place, created = HealthTeamMember.objects.get_or_create(team=team, user=membership.user)
+        if created:
+            audit_record(
+                actor=by, action="health_team.member_added", target=team, detail={"user": place.user_id}
+            )
+    return membership.user
 
 
 def advice_not_known(*, advice: AdviceRequest, details: str, by) -> AdviceRequest:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +39,11 @@ from hub.selectors import DUE_SOON_DAYS, AdviceFilters
 
 PAGE_SIZE = 25
 FILES_FIELD = "documents"  # the advice template's files question
+NEW_MEMBER_FIELDS = (
+    ("first_name", "Forename", "text"),
+    ("last_name", "Surname", "text"),
+    ("email", "Email address", "email"),
+)
 
 
 def health_required(view):
@@ -163,6 +169,23 @@ def advice_allocate(request, pk):
                 services.advice_not_known(advice=advice, details=posted.get("details", ""), by=request.user)
                 messages.success(request, "Response submitted: the SEND team has been told.")
                 return redirect("hub_team_cases")
+            if posted.get("action") == "add_member":
+                with transaction.atomic():
+                    member = services.team_member_add(
+                        request=request,
+                        team=advice.team,
+                        first_name=posted.get("first_name", ""),
+                        last_name=posted.get("last_name", ""),
+                        email=posted.get("email", ""),
+                        by=request.user,
+                    )
+                    services.advice_allocate(advice=advice, member=member, by=request.user)
+                messages.success(
+                    request,
+                    f"{member.get_full_name() or member.email} added to {advice.team.name} and allocated. "
+                    "They have been emailed an invitation to register and the request for advice.",
+                )
+                return redirect("hub_advice_case", pk=advice.pk)
             member = next((m for m in members if str(m.pk) == posted.get("member")), None)
             if member is None:
                 errors["member"] = "Select the team member who will write the advice"
@@ -183,7 +206,22 @@ def advice_allocate(request, pk):
     return render(
         request,
         "hub/advice/allocate.html",
-        {"advice": advice, "members": members, "errors": errors, "posted": posted},
+        {
+            "advice": advice,
+            "members": members,
+            "errors": errors,
+            "posted": posted,
+            "new_member": [
+                {
+                    "name": name,
+                    "label": label,
+                    "type": kind,
+                    "value": posted.get(name, ""),
+                    "error": errors.get(name),
+                }
+                for name, label, kind in NEW_MEMBER_FIELDS
+            ],
+        },
         status=400 if errors else 200,
     )
 

@@ -169,6 +169,11 @@ COUNCILS = [
                 [("health-manager", True), ("therapist", False)],
             )
         ],
+        # One identity, many councils: the therapist also works for Oxfordshire's team, and manages it,
+        # so their list on the platform's host has requests from both councils.
+        "health_elsewhere": [
+            ("oxfordshire", "Oxford Health Children's Speech and Language Therapy", "slt@oxfordshire.example")
+        ],
         # Health staff get their sign-in codes by text message (Ofcom's numbers for drama: never real).
         "mobiles": {"health-manager": "07700 900001", "therapist": "07700 900002"},
         "office": {"street": "Town Hall Square", "town": "Grimsby", "postcode": "DN31 1HU"},

@@ -309,7 +309,28 @@ def demo_council_seed(*, spec: dict, password: str) -> tuple[Council, list[tuple
     ).council
     with schema_context(council.schema_name), transaction.atomic():
         accounts = _demo_configure(spec=spec, password=password)
+    therapist = get_user_model().objects.filter(email=f"therapist@{spec['email_domain']}").first()
+    for schema, team_name, team_email in spec.get("health_elsewhere", []):
+        if therapist is not None and schema_exists(schema):
+            with schema_context(schema), transaction.atomic():
+                _demo_health_elsewhere(person=therapist, team_name=team_name, team_email=team_email)
     return council, accounts
+
+
+def _demo_health_elsewhere(*, person, team_name: str, team_email: str) -> None:
+    """In another council: the person as a health team manager there, and one request for advice
+    to their team, waiting for allocation (idempotent)."""
+    membership_grant(user=person, role=Role.HEALTH_TEAM_MANAGER)
+    team, _ = HealthTeam.objects.update_or_create(name=team_name, defaults={"email": team_email})
+    HealthTeamMember.objects.update_or_create(team=team, user=person, defaults={"is_manager": True})
+    case = Case.objects.filter(reference=DEMO_HEALTH_CASES[0][0], stage=Stage.ASSESSMENT).first()
+    if case is not None and not case.advice_requests.filter(team=team).exists():
+        advice_request_send(
+            case=case,
+            team=team,
+            by=case.caseworker,
+            requested_on=timezone.localdate() - datetime.timedelta(days=2),
+        )
 
 
 def councils_each(*, func, **kwargs) -> dict[str, object]:

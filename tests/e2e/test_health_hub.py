@@ -121,6 +121,8 @@ def test_advice_is_asked_allocated_written_submitted_and_read(browser, visit, ur
     assert_accessible(manager)
     manager.get_by_role("link", name="Assign professional").click()
     expect(manager.get_by_role("heading", level=1)).to_have_text("Request for Advice")
+    manager.get_by_text("The team member is not on the list").click()
+    expect(manager.get_by_label("Forename")).to_be_visible()
     assert_accessible(manager)
     manager.get_by_role("button", name="Save changes").click()
     summary = manager.locator(".govuk-error-summary")

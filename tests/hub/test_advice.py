@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from core.models import AuditEvent, Notification, Profile
+from core.models import AuditEvent, Membership, Notification, Profile
 from core.roles import Role
 from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent, ExceptionKind
 from ehc.selectors import case_due_dates
@@ -590,3 +590,51 @@ def test_an_exception_that_moves_the_advice_date_moves_it_in_the_hub_too(hub):
         assert clock_due.moved
         assert advice.due_on == clock_due.due
         assert advice.due_on > statutory
+
+
+def test_a_manager_adds_a_team_member_who_is_not_registered_and_allocates_to_them(hub, sent):
+    advice = ask(hub)
+    manager = client_for(hub, hub["manager"])
+    url = f"/health/advice/{advice.pk}/allocate/"
+    bad = manager.post(url, {"action": "add_member", "first_name": "Nia", "last_name": "", "email": "nia@"})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "Enter their surname" in body
+    assert "Enter an email address in the correct format" in body
+    assert 'value="Nia"' in body  # nothing lost
+    new_email = unique("new-slt")
+    with sent():
+        done = manager.post(
+            url, {"action": "add_member", "first_name": "Nia", "last_name": "Newcomer", "email": new_email}
+        )
+    assert done.status_code == 302
+    newcomer = User.objects.get(email=new_email)
+    assert not newcomer.has_usable_password()
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        assert advice.allocated_to == newcomer
+        assert HealthTeamMember.objects.filter(team=hub["team"], user=newcomer, is_manager=False).exists()
+        assert Membership.objects.filter(
+            user=newcomer, role=Role.HEALTH_PROFESSIONAL, is_active=True
+        ).exists()
+    mail = emails_to(new_email)
+    assert any("/accounts/password/reset/key/" in m for m in mail)  # register: set a password
+    assert any("a request for advice for case" in m for m in mail)
+
+
+def test_a_manager_cannot_give_back_access_the_council_removed(hub):
+    advice = ask(hub)
+    with schema_context("nelincs"):
+        removed = UserFactory(email=unique("removed"))
+        MembershipFactory(user=removed, role=Role.HEALTH_PROFESSIONAL, is_active=False)
+    response = client_for(hub, hub["manager"]).post(
+        f"/health/advice/{advice.pk}/allocate/",
+        {"action": "add_member", "first_name": "Re", "last_name": "Moved", "email": removed.email},
+    )
+    assert response.status_code == 400
+    assert "access to the portal was removed" in response.content.decode()
+    with schema_context("nelincs"):
+        assert not Membership.objects.get(user=removed).is_active
+        assert not HealthTeamMember.objects.filter(user=removed).exists()
+        advice.refresh_from_db()
+        assert advice.allocated_to is None
