@@ -17,7 +17,7 @@ from core.models import AuditEvent, Membership, Notification, Profile
 from core.roles import Role
 from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent, ExceptionKind
 from ehc.selectors import case_due_dates
-from ehc.services import case_exception_add
+from ehc.services import case_exception_add, case_transition
 from ehc.workflow import Action, Stage
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from hub.services import (
@@ -638,3 +638,31 @@ def test_a_manager_cannot_give_back_access_the_council_removed(hub):
         assert not HealthTeamMember.objects.filter(user=removed).exists()
         advice.refresh_from_db()
         assert advice.allocated_to is None
+
+
+def test_the_case_page_for_the_team_keeps_its_queries_whoever_else_was_asked(hub, assert_queries):
+    advice = ask(hub)
+    manager = client_for(hub, hub["manager"])
+    path = f"/health/advice/{advice.pk}/"
+    manager.get(path)
+    # routing, session, configuration, identity, roles, team places, the request with its case, team and
+    # member, the manager's place, the other teams asked, the other services asked
+    with assert_queries(10):
+        manager.get(path)
+    with schema_context("nelincs"):
+        for number in range(30):
+            other = HealthTeam.objects.create(
+                name=f"Other team {number} {uuid.uuid4().hex[:4]}", email="o@example.com"
+            )
+            advice_request_send(case=hub["case"], team=other, by=hub["caseworker"], requested_on=TODAY)
+            case_transition(
+                case=hub["case"],
+                action=Action.REQUEST_ADVICE,
+                by=hub["caseworker"],
+                happened_on=TODAY,
+                detail={"service": f"Outside service {number}"},
+            )
+    with assert_queries(10):
+        page = manager.get(path).content.decode()
+    assert page.count("Asked outside the portal") == 30
+    assert "Other team 29" in page
