@@ -144,3 +144,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({'sent' if self.sent_at else 'not sent'})"
+
+
+class StoredUpload(models.Model):
+    """What is kept about a file that passed core.uploads.upload_check: the name it came with (shown,
+    never used to store it), its checked type, size and digest. A subclass adds the ``file`` field
+    with its own per-council path, and what the file belongs to."""
+
+    original_name = models.CharField(max_length=255)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

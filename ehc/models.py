@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection, models
 
 from core.formdefs import Definition, definition_from_dict
-from core.models import FormVersion
+from core.models import FormVersion, StoredUpload
 from ehc.workflow import Action, Note, Stage
 
 
@@ -76,21 +76,11 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     )
 
 
-class Attachment(models.Model):
+class Attachment(StoredUpload):
+    """A supporting document uploaded with a request (Part 10)."""
+
     request = models.ForeignKey(AssessmentRequest, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
-    original_name = models.CharField(max_length=255)
-    extension = models.CharField(max_length=10)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class CaseOrigin(models.TextChoices):

@@ -8,6 +8,8 @@ places) in each; the cross-council list reads each council's schema (hub.selecto
 from django.conf import settings
 from django.db import connection, models
 
+from core.models import StoredUpload
+
 
 class HealthTeam(models.Model):
     """A health team the SEND team asks for advice, with the central email address that hears of every
@@ -111,21 +113,9 @@ def advice_attachment_path(instance: "AdviceAttachment", filename: str) -> str:
     )
 
 
-class AdviceAttachment(models.Model):
+class AdviceAttachment(StoredUpload):
     """A clinic letter or report uploaded with the advice ("Uploading files to the hub"), checked like
     every upload and served only through views that check the viewer and audit the download."""
 
     advice_request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=advice_attachment_path, max_length=300)
-    original_name = models.CharField(max_length=255)
-    extension = models.CharField(max_length=10)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -20,18 +20,7 @@ from tests.test_staff_pages_guarded import ARGUMENTS, staff_patterns
 User = get_user_model()
 
 
-def family_patterns() -> list[tuple[str, str]]:
-    import tests.test_staff_pages_guarded as guarded  # noqa: PLC0415
-
-    prefixes = guarded.STAFF_PREFIXES
-    guarded.STAFF_PREFIXES = ("children/",)
-    try:
-        return staff_patterns()
-    finally:
-        guarded.STAFF_PREFIXES = prefixes
-
-
-FAMILY = family_patterns()
+FAMILY = staff_patterns(("children/",))
 
 
 def test_the_table_was_read():

@@ -21,19 +21,7 @@ from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.test_staff_pages_guarded import staff_patterns
 
-
-def hub_patterns() -> list[tuple[str, str]]:
-    import tests.test_staff_pages_guarded as guarded  # noqa: PLC0415
-
-    prefixes = guarded.STAFF_PREFIXES
-    guarded.STAFF_PREFIXES = ("health/",)
-    try:
-        return staff_patterns()
-    finally:
-        guarded.STAFF_PREFIXES = prefixes
-
-
-HUB = hub_patterns()
+HUB = staff_patterns(("health/",))
 
 
 def test_the_table_was_read():

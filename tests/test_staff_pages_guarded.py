@@ -24,15 +24,16 @@ STAFF_PREFIXES = ("requests/", "workspace/", "cases/", "council/forms/")
 ARGUMENTS = {"pk": "1", "file_id": "1", "slug": "parent"}
 
 
-def staff_patterns() -> list[tuple[str, str]]:
-    """(name, path template) of every staff URL in the council's URL table."""
+def staff_patterns(prefixes: tuple[str, ...] = STAFF_PREFIXES) -> list[tuple[str, str]]:
+    """(name, path template) of every URL under ``prefixes`` (the staff pages unless told) in the
+    council's URL table."""
     found = []
 
     def walk(patterns, prefix=""):
         for entry in patterns:
             route = prefix + str(entry.pattern)
             if isinstance(entry, URLPattern):
-                if route.startswith(STAFF_PREFIXES):
+                if route.startswith(prefixes):
                     found.append((entry.name, route))
             else:
                 walk(entry.url_patterns, route)
