@@ -20,7 +20,7 @@ from ehc.models import Case, CaseEvent
 from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import Action, Stage
 from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
-from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
 
@@ -319,3 +319,55 @@ def advice_submit(*, advice: AdviceRequest, by) -> AdviceRequest:
         audit_record(actor=by, action="advice.submitted", target=locked)
         _caseworker_told(advice=locked, what="submitted its advice")
     return locked
+
+
+REMIND_DAYS_BEFORE = 7
+
+
+def advice_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Daily, in one council: remind whoever holds each open request for advice, once a week before it
+    is due and once when it is overdue. An allocated request reminds its team member (email, and text
+    if they chose it); one awaiting allocation reminds the team's central address. What waits and by
+    when, the reference and a link, never who (ARCHITECTURE.md 8). The notification keys carry the due
+    date, so running twice reminds nobody twice, and a date moved by an exception earns a new reminder.
+    Returns how many requests were reminded."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=REMIND_DAYS_BEFORE)
+    waiting = AdviceRequest.objects.filter(status__in=OPEN_STATUSES, due_on__lte=soon).select_related(
+        "case", "team", "allocated_to"
+    )
+    council = council_name_current()
+    reminded = 0
+    for advice in waiting:
+        overdue = advice.due_on < today
+        when = (
+            f"was due on {_due_text(advice.due_on)}" if overdue else f"is due by {_due_text(advice.due_on)}"
+        )
+        subject = f"{council}: reminder, a request for advice for case {advice.case.reference} {when}"
+        key = f"advice-reminder:{advice.pk}:{'overdue' if overdue else 'soon'}:{advice.due_on.isoformat()}"
+        with transaction.atomic():
+            if advice.allocated_to_id:
+                link = council_url(f"/health/advice/{advice.pk}/")
+                body = (
+                    f"The advice for case {advice.case.reference} {when}. Health advice must be returned "
+                    f"within 6 weeks of the request.\n\nSign in to the EHC Portal to write it:\n{link}"
+                )
+                notify_person(
+                    user=advice.allocated_to, kind="advice_request", subject=subject, body=body, key=key
+                )
+            else:
+                link = council_url("/health/team/?awaiting=1")
+                body = (
+                    f"The request for advice for case {advice.case.reference} to {advice.team.name} "
+                    f"{when}, and is not allocated yet.\n\nSign in to the EHC Portal to allocate it:\n{link}"
+                )
+                notify(
+                    key=f"{key}:team",
+                    channel=Notification.Channel.EMAIL,
+                    to=advice.team.email,
+                    kind="advice_request",
+                    subject=subject,
+                    body=body,
+                )
+        reminded += 1
+    return reminded

@@ -22,10 +22,12 @@ from ehc.workflow import Action, Stage
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from hub.services import (
     advice_allocate,
+    advice_reminders_send,
     advice_request_send,
     advice_save,
     advice_submit,
 )
+from hub.tasks import advice_reminders_everywhere
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.mail import emails_to, texts_to
@@ -666,3 +668,45 @@ def test_the_case_page_for_the_team_keeps_its_queries_whoever_else_was_asked(hub
         page = manager.get(path).content.decode()
     assert page.count("Asked outside the portal") == 30
     assert "Other team 29" in page
+
+
+def test_reminders_a_week_before_and_when_overdue_each_once_to_whoever_holds_the_request(hub, sent):
+    waiting = ask(hub, days_ago=36)  # due in 5 days, nobody allocated: the team's central address
+    allocated = ask(hub, days_ago=45)  # overdue by 4 days: the therapist
+    later = ask(hub, days_ago=1)  # due in 40 days: nobody yet
+    answered = ask(hub, days_ago=44)
+    with schema_context("nelincs"):
+        advice_allocate(advice=allocated, member=hub["therapist"], by=hub["manager"])
+        advice_allocate(advice=answered, member=hub["other"], by=hub["manager"])
+        advice_save(advice=answered, answers={"health_needs": "Done."}, by=hub["other"])
+        advice_submit(advice=answered, by=hub["other"])
+        sent_before = {
+            a: len(emails_to(a)) for a in (hub["team"].email, hub["therapist"].email, hub["other"].email)
+        }
+        with sent():
+            assert advice_reminders_send() == 2
+        with sent():
+            assert advice_reminders_send() == 2  # the same two, and nobody is told twice
+    to_team = emails_to(hub["team"].email)[sent_before[hub["team"].email] :]
+    to_therapist = emails_to(hub["therapist"].email)[sent_before[hub["therapist"].email] :]
+    assert len(to_team) == 1
+    assert len(to_therapist) == 1
+    assert len(emails_to(hub["other"].email)) == sent_before[hub["other"].email]
+    assert f"is due by {waiting.due_on.day} {waiting.due_on:%B %Y}" in to_team[0]
+    assert "not allocated yet" in to_team[0]
+    assert f"was due on {allocated.due_on.day} {allocated.due_on:%B %Y}" in to_therapist[0]
+    assert f"/health/advice/{allocated.pk}/" in to_therapist[0]
+    assert [t for t in texts_to(hub["mobile"]) if "reminder" in t]  # they chose texts too
+    for message in (*to_team, *to_therapist):
+        assert "Tilly" not in message
+        assert "Quartermaine" not in message
+    later_due = f"{later.due_on.day} {later.due_on:%B %Y}"
+    assert not any(later_due in message for message in (*to_team, *to_therapist))  # not due for weeks
+
+
+def test_the_daily_task_reminds_in_every_council(hub, settings, sent):
+    ask(hub, days_ago=40)
+    with sent():
+        results = advice_reminders_everywhere.delay().get()
+    assert results["nelincs"] >= 1
+    assert set(results) >= {"nelincs", "oxfordshire", "hertfordshire", "worcestershire"}
