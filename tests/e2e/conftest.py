@@ -56,6 +56,10 @@ def url(live_server_port):
 
 
 def assert_accessible(page) -> None:
+    # A click that follows a link returns before the next page has loaded: read the page once it has its
+    # main landmark, never a blank document in the middle of navigating (seen under load).
+    page.locator("main").first.wait_for(state="attached")
+    page.wait_for_load_state()
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
