@@ -19,10 +19,11 @@ DUE_SOON_DAYS = 14
 
 
 def health_places_of(*, user) -> list[HealthTeamMember]:
-    """The teams this person is in here, with whether they manage each (one query)."""
+    """The teams this person is in here, with whether they manage each (one query). A team switched
+    off is no longer asked for advice, but its members still answer what it was already asked."""
     if not user.is_authenticated:
         return []
-    return list(HealthTeamMember.objects.filter(user=user, team__is_active=True).select_related("team"))
+    return list(HealthTeamMember.objects.filter(user=user).select_related("team"))
 
 
 def health_teams_asked_for_advice() -> list[HealthTeam]:
@@ -85,10 +86,11 @@ def advice_requests_team(*, managed_team_ids: list[int], filters: AdviceFilters)
     return filters.apply(_listed().filter(team_id__in=managed_team_ids), today=timezone.localdate())
 
 
-def advice_request_for(*, user, pk) -> tuple[AdviceRequest, bool]:
+def advice_request_for(*, user, pk, places: list[HealthTeamMember]) -> tuple[AdviceRequest, bool]:
     """The advice request a person may open, and whether they manage its team: a manager of the team,
-    or the team member it is allocated to. Anyone else gets a 404, not a 403, so a guessed number
-    confirms nothing (two queries)."""
+    or the team member it is allocated to, judged from ``places`` (health_places_of, which the page's
+    guard has read). Anyone else gets a 404, not a 403, so a guessed number confirms nothing (one
+    query)."""
     advice = (
         AdviceRequest.objects.select_related("case__caseworker", "case__request", "team", "allocated_to")
         .filter(pk=pk)
@@ -96,8 +98,7 @@ def advice_request_for(*, user, pk) -> tuple[AdviceRequest, bool]:
     )
     if advice is None or not user.is_authenticated:
         raise Http404("No such advice request")
-    place = HealthTeamMember.objects.filter(team_id=advice.team_id, user=user).first()
-    is_manager = bool(place and place.is_manager)
+    is_manager = any(place.team_id == advice.team_id and place.is_manager for place in places)
     if not is_manager and advice.allocated_to_id != user.pk:
         raise Http404("No such advice request")
     return advice, is_manager

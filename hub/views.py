@@ -118,7 +118,7 @@ def _advice_definition(advice):
 def advice_case(request, pk):
     """The EHC needs assessment process page for one advice request: the child, the request for advice,
     who else has been asked, and what the person may do next (assign professional, open the advice)."""
-    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk)
+    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
     case = advice.case
     others = [a for a in selectors.advice_requests_of_case(case=case) if a.pk != advice.pk]
     other_services = selectors.advice_asked_outside_hub(case=case)
@@ -141,7 +141,7 @@ def advice_case(request, pk):
 @require_GET
 def advice_request_details(request, pk):
     """What the family or setting wrote in the assessment request, for the team asked for advice."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
     submitted = advice.case.request
     parts = []
     if submitted is not None:
@@ -157,7 +157,7 @@ def advice_request_details(request, pk):
 def advice_allocate(request, pk):
     """Request for Advice: a manager answers whether the child is known to the service, and either
     allocates a team member (Save changes) or closes the team's involvement (Submit response)."""
-    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk)
+    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
     if not is_manager:
         raise PermissionDenied
     members = services.team_member_choices(team=advice.team)
@@ -229,7 +229,7 @@ def advice_allocate(request, pk):
 def _advice_being_written(request, pk) -> AdviceRequest:
     """The request whose advice this person writes: theirs by allocation (a manager of the team who is
     not the writer reads it but does not write it: 403)."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
     if advice.allocated_to_id != request.user.pk:
         raise PermissionDenied
     return advice
@@ -337,7 +337,7 @@ def _advice_file(request, advice, file_id, *, seen_by: str):
 @health_required
 @require_GET
 def advice_file(request, pk, file_id):
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
     return _advice_file(request, advice, file_id, seen_by="health")
 
 
@@ -345,7 +345,7 @@ def advice_file(request, pk, file_id):
 @require_GET
 def advice_view(request, pk):
     """The advice as submitted (or the team's answer that the child is not known), read-only."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
     return render(
         request,
         "hub/advice/view.html",
@@ -365,7 +365,7 @@ def advice_view(request, pk):
 @require_GET
 def advice_pdf(request, pk):
     """A copy of the advice for clinical notes, as a PDF, audited."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk)
+    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
     return advice_pdf_response(request, advice)
 
 
