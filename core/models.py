@@ -31,10 +31,14 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=60, db_index=True)
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=60, blank=True)
+    # The child's record the row is about: the case's reference (or a request's, before it is a case),
+    # so that a council can list everything done with one child's record. Never a name.
+    subject = models.CharField("Child's record", max_length=20, blank=True, db_default="")
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject", "at"], name="audit_subject_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

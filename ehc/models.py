@@ -8,6 +8,21 @@ from core.models import FormVersion, StoredUpload
 from ehc.workflow import Action, Note, Stage
 
 
+def case_reference_loaded(instance: models.Model, field: str = "case") -> str:
+    """The reference of the case ``instance`` belongs to, if that case is already loaded (so writing an
+    audit row never costs a query to name the child's record); "" otherwise."""
+    case = instance._state.fields_cache.get(field)
+    return case.reference if case is not None else ""
+
+
+class OfACase:
+    """A model that belongs to a child's case: its audit rows name that case when it is loaded."""
+
+    @property
+    def audit_subject(self) -> str:
+        return case_reference_loaded(self)
+
+
 class RequestStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -55,6 +70,11 @@ class AssessmentRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"Draft {self.pk}"
+
+    @property
+    def audit_subject(self) -> str:
+        """The child's case this form is about (if loaded), else the request's own reference."""
+        return case_reference_loaded(self, "about_case") or case_reference_loaded(self) or self.reference
 
     @property
     def definition(self) -> Definition:
@@ -194,11 +214,15 @@ class Case(models.Model):
         return self.reference
 
     @property
+    def audit_subject(self) -> str:
+        return self.reference
+
+    @property
     def child_name(self) -> str:
         return f"{self.child_first_name} {self.child_last_name}".strip()
 
 
-class CaseEvent(models.Model):
+class CaseEvent(OfACase, models.Model):
     """One thing that happened to a case: who, when it happened, when it was recorded, and why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -225,7 +249,7 @@ class ExceptionKind(models.TextChoices):
     MISSED_APPOINTMENT = "missed_appointment", "Missed an appointment for an examination or test"
 
 
-class CaseException(models.Model):
+class CaseException(OfACase, models.Model):
     """A reason the statutory time limits do not apply for a period (Regs. 5(4), 8(2), 10(4), 13(3))."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exceptions")
@@ -264,7 +288,7 @@ class NeedCode(models.TextChoices):
     OTH = "OTH", "Other difficulty or disability"
 
 
-class Need(models.Model):
+class Need(OfACase, models.Model):
     """A ranked need (1 is the primary need) as SEN2 records it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs")
@@ -302,7 +326,7 @@ class Attendance(models.TextChoices):
     PART_TIME = "part_time", "Part time"
 
 
-class Placement(models.Model):
+class Placement(OfACase, models.Model):
     """Where the child is educated, as SEN2 records it: the setting, its URN (schools) or UKPRN
     (colleges and training providers), its type, its rank (1 is the main one) and its dates."""
 
@@ -340,7 +364,7 @@ class AccessStatus(models.TextChoices):
     REVOKED = "revoked", "Removed"
 
 
-class CaseAccess(models.Model):
+class CaseAccess(OfACase, models.Model):
     """A person's access to a child's case on the portal: made active when a parent's own request
     becomes a case, or through an invitation (ARCHITECTURE.md: invitations)."""
 
@@ -382,7 +406,7 @@ def document_path(instance: "CaseDocument", filename: str) -> str:
     return f"{connection.schema_name}/cases/{instance.case_id}/{instance.sha256[:16]}.{extension}"
 
 
-class CaseDocument(models.Model):
+class CaseDocument(OfACase, models.Model):
     """A document the SEND team published to the family (Items to view)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
@@ -406,7 +430,7 @@ class CaseDocument(models.Model):
         return self.description
 
 
-class Message(models.Model):
+class Message(OfACase, models.Model):
     """A secure message about a child's case, between a family member and the SEND team. A message from
     the team goes to one family member; a family member's message goes to the team (recipient empty)."""
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection, models
 
 from core.models import StoredUpload
+from ehc.models import OfACase
 
 
 class HealthTeam(models.Model):
@@ -57,7 +58,7 @@ class AdviceStatus(models.TextChoices):
 OPEN_STATUSES = (AdviceStatus.AWAITING_ALLOCATION, AdviceStatus.ALLOCATED)
 
 
-class AdviceRequest(models.Model):
+class AdviceRequest(OfACase, models.Model):
     """The council's request to one health team for advice on one case (Regulation 6(1)(c)), made by the
     SEND team's "Request advice" on the case, due 6 weeks later (Regulation 8). Its ``event`` is the
     case's REQUEST_ADVICE event, so one request on the case's timeline is one request here."""
