@@ -227,13 +227,23 @@ def attachment_action(request, *, action: str, field: str, attachments, build, a
     """ "Attach this file" or "Remove" on a form page: ``action`` is ``upload`` or ``remove_file:<pk>``.
     The upload is checked against the council's rules, then stored by ``build(**fields)`` (an unsaved
     attachment whose ``file`` takes it) and audited on ``target``; a removal deletes one of
-    ``attachments`` (a queryset) and its file once the transaction commits. Returns {field: error}."""
+    ``attachments`` (a queryset) and its file once the transaction commits, audited on ``target`` too
+    (``<prefix>.file_removed`` for an ``audit_action`` of ``<prefix>.file_attached``). Returns
+    {field: error}."""
     if action.startswith("remove_file:"):
         number = action.split(":", 1)[1]
         attachment = attachments.filter(pk=int(number)).first() if number.isdigit() else None
         if attachment is not None:
             with transaction.atomic():
+                removed = {"file": attachment.pk, "size": attachment.size, "type": attachment.extension}
                 attachment.delete()
+                # "request.file_attached" is undone by "request.file_removed", audited the same way.
+                audit_record(
+                    actor=request.user,
+                    action=audit_action.rsplit(".", 1)[0] + ".file_removed",
+                    target=target,
+                    detail=removed,
+                )
                 transaction.on_commit(lambda: attachment.file.delete(save=False))
         return {}
     uploaded = request.FILES.get(field)

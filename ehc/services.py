@@ -49,6 +49,30 @@ def form_definitions_install(*, definition_model=FormDefinition, version_model=F
                 version_model.objects.create(definition=definition, number=1, schema=schema)
 
 
+def _questions(schema: dict | None) -> dict[str, dict]:
+    return {
+        question["key"]: {"hint": "", "required": False, **question}  # absent means these defaults
+        for page in (schema or {}).get("pages", [])
+        for question in page.get("questions", [])
+    }
+
+
+def form_schema_changes(*, old: dict | None, new: dict) -> dict:
+    """What a new version changes, by question key and attribute: what the audit row names (never the
+    wording itself)."""
+    before, after = _questions(old), _questions(new)
+    changed = {
+        key: sorted(k for k in set(question) | set(before[key]) if question.get(k) != before[key].get(k))
+        for key, question in after.items()
+        if key in before and question != before[key]
+    }
+    return {
+        "changed": changed,
+        "added": [key for key in after if key not in before],
+        "removed": [key for key in before if key not in after],
+    }
+
+
 def form_version_publish(*, definition: FormDefinition, schema: dict, by) -> FormVersion:
     """A council publishes new wording: a new version; every earlier one stays as it was."""
     try:
@@ -60,7 +84,16 @@ def form_version_publish(*, definition: FormDefinition, schema: dict, by) -> For
         version = FormVersion.objects.create(
             definition=definition, number=(latest.number + 1) if latest else 1, schema=schema, published_by=by
         )
-        audit_record(actor=by, action="form.published", target=version, detail={"number": version.number})
+        audit_record(
+            actor=by,
+            action="form.published",
+            target=version,
+            detail={
+                "number": version.number,
+                "form": definition.slug,
+                **form_schema_changes(old=latest.schema if latest else None, new=schema),
+            },
+        )
     return version
 
 

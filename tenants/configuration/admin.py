@@ -119,11 +119,20 @@ class CouncilConfigurationAdmin(CouncilAdminMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         with transaction.atomic():
+            removing = [f.instance.pk for f in formset.deleted_forms if f.instance.pk]  # gone after save
             super().save_formset(request, form, formset, change)
-            if formset.has_changed():
+            if formset.new_objects or formset.changed_objects or formset.deleted_objects:
+                # Which rows were added, changed (and which of their fields) or removed: ids and field
+                # names only, never what was typed.
                 audit_record(
                     actor=request.user,
                     action="configuration.changed",
                     target=form.instance,
-                    detail={"fields": [formset.model._meta.verbose_name_plural]},
+                    detail={
+                        "fields": [str(formset.model._meta.verbose_name_plural)],
+                        "model": formset.model._meta.label_lower,
+                        "added": [obj.pk for obj in formset.new_objects],
+                        "changed": {str(obj.pk): fields for obj, fields in formset.changed_objects},
+                        "removed": removing,
+                    },
                 )

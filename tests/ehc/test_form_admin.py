@@ -74,7 +74,15 @@ def test_publishing_new_wording_leaves_earlier_forms_as_they_were(admin, oxfords
     assert "Which languages are spoken at home?" not in old
     with schema_context(oxfordshire.schema_name):
         assert FormDefinition.objects.get(slug="parent").versions.first().number == 2
-        assert AuditEvent.objects.filter(action="form.published").exists()
+        published = AuditEvent.objects.filter(action="form.published").latest("id")
+    # what changed, by question and attribute, never the wording itself
+    assert published.detail["form"] == "parent"
+    assert published.detail["changed"]["views_child"] == ["label"]
+    assert published.detail["changed"]["views_family"] == ["required"]
+    assert len(published.detail["added"]) == 1
+    assert published.detail["added"][0].startswith("extra_")
+    assert published.detail["removed"] == []
+    assert "languages" not in str(published.detail)
 
 
 def test_errors_are_named_and_keep_what_was_typed(admin, oxfordshire):

@@ -93,3 +93,25 @@ def test_council_admin_gets_a_clear_error_and_keeps_what_was_typed(oxfordshire, 
     with schema_context(oxfordshire.schema_name):
         assert CouncilConfiguration.objects.get().brand_colour == "#00594f"  # nothing half-saved
         assert not AuditEvent.objects.filter(action="configuration.changed").exists()
+
+
+def test_a_change_to_a_stage_description_is_audited_naming_the_row_and_field_not_the_words(
+    oxfordshire, oxon_admin_client
+):
+    url = "/admin/configuration/councilconfiguration/1/change/"
+    page = oxon_admin_client.get(url)
+    data = form_data(page)
+    key = next(k for k in data if k.startswith("stage_descriptions-0-") and k.endswith("-what_happens"))
+    row = data[key.replace("what_happens", "id")]
+    data[key] = "We read every word of the request with the family. (new wording)"
+    response = oxon_admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with schema_context(oxfordshire.schema_name):
+        event = AuditEvent.objects.filter(
+            action="configuration.changed", detail__model="configuration.stagedescription"
+        ).get()
+        assert event.detail["changed"] == {str(row): ["what_happens"]}
+        assert event.detail["added"] == []
+        assert event.detail["removed"] == []
+        assert "new wording" not in str(event.detail)
+        assert event.actor.email == "admin@oxfordshire.example"
