@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +29,8 @@ from ehc.case_forms_services import (
 )
 from ehc.definitions import CASE_FORM_KIND
 from ehc.family_access import family_case_or_404
-from ehc.models import AssessmentRequest, Case
+from ehc.models import AssessmentRequest
+from ehc.staff_access import case_for_staff
 
 
 def days_left_text(due_on: datetime.date | None, today: datetime.date) -> str:
@@ -52,7 +53,7 @@ def _person(user) -> str:
 @require_http_methods(["GET", "POST"])
 def case_form_send(request, reference):
     """Send a form to complete: which form, to whom (people with active access to the case), by when."""
-    case = get_object_or_404(Case, reference=reference)
+    case = case_for_staff(request, reference)
     definitions = list(FormDefinition.objects.filter(kind=CASE_FORM_KIND).order_by("name"))
     recipients = case_form_recipients(case=case)
     served = case_draft_served_on(case=case)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +27,8 @@ from ehc.models import (
     Placement,
 )
 from ehc.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
-from ehc.views import request_view_context
+from ehc.staff_access import case_for_staff, cases_listed_for_staff
+from ehc.views import request_for_staff, request_view_context
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
 from hub.models import AdviceRequest
 from hub.selectors import health_teams_asked_for_advice
@@ -120,6 +121,15 @@ def case_list(request):
     today = timezone.localdate()
     cases, chosen = cases_filtered(request.GET, user=request.user, today=today)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases_listed_for_staff(
+        request,
+        [case.reference for case in page.object_list],
+        detail={
+            "filters": {k: v for k, v in chosen.items() if v and k != "q"},
+            "searched": bool(chosen["q"]),
+            "page_number": page.number,
+        },
+    )
     return render(
         request,
         "ehc/cases/list.html",
@@ -135,9 +145,11 @@ def case_list(request):
     )
 
 
-def _case(reference):
-    return get_object_or_404(
-        Case.objects.select_related("caseworker", "request__version__definition").prefetch_related(
+def _case(request, reference):
+    return case_for_staff(
+        request,
+        reference,
+        queryset=Case.objects.select_related("caseworker", "request__version__definition").prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("by").order_by("happened_on", "id")),
             "exceptions",
             Prefetch("accesses", queryset=CaseAccess.objects.select_related("user")),
@@ -154,7 +166,6 @@ def _case(reference):
                 ),
             ),
         ),
-        reference=reference,
     )
 
 
@@ -228,7 +239,7 @@ def _record(request, case, *, action: str, team, happened_on, detail: dict) -> s
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_page(request, reference):
-    case = _case(reference)
+    case = _case(request, reference)
     teams = health_teams_asked_for_advice()
     errors, posted = {}, {}
     if request.method == "POST":
@@ -275,7 +286,7 @@ def case_page(request, reference):
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_allocate(request, reference):
-    case = get_object_or_404(Case.objects.select_related("caseworker"), reference=reference)
+    case = case_for_staff(request, reference, queryset=Case.objects.select_related("caseworker"))
     people = caseworkers_of_council()
     errors, posted = {}, {}
     if request.method == "POST":
@@ -302,7 +313,7 @@ def case_allocate(request, reference):
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_exception_add(request, reference):
-    case = get_object_or_404(Case, reference=reference)
+    case = case_for_staff(request, reference)
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
@@ -338,7 +349,7 @@ def case_exception_add(request, reference):
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_response(request, reference):
-    case = get_object_or_404(Case.objects.select_related("request"), reference=reference)
+    case = case_for_staff(request, reference, queryset=Case.objects.select_related("request"))
     if case.request is None:
         raise Http404("This case did not come from an online request")
     errors, posted = {}, {}
@@ -362,7 +373,7 @@ def case_response(request, reference):
 @role_required(*STAFF_ROLES)
 @require_POST
 def case_open(request, pk):
-    submitted = get_object_or_404(AssessmentRequest, pk=pk)
+    submitted = request_for_staff(request, pk)
     context = request_view_context(request, submitted)
     if context["known"] and request.POST.get("different_child") != "yes":
         context["errors"] = {

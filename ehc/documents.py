@@ -18,7 +18,8 @@ from core.uploads import private_file_response
 from ehc import documents_services
 from ehc.entry import dates_posted, problems_in_page_order
 from ehc.family_access import family_case_or_404
-from ehc.models import AccessStatus, Case, CaseDocument
+from ehc.models import AccessStatus, CaseDocument
+from ehc.staff_access import case_for_staff, case_item_for_staff
 
 DATES = {"document_date": ("Document date", "Enter the document date")}
 ORDER = ["description", "document_date", "file"]
@@ -30,6 +31,7 @@ def _file_response(request, document: CaseDocument, *, seen_by: str):
         action="document.downloaded",
         target=document,
         detail={"case": document.case.reference, "by": seen_by},
+        subject=document.case.reference,
     )
     return private_file_response(document)
 
@@ -38,7 +40,7 @@ def _file_response(request, document: CaseDocument, *, seen_by: str):
 @require_http_methods(["GET", "POST"])
 def case_document_publish(request, reference):
     """Publish a document to the family: description, document date and one file."""
-    case = get_object_or_404(Case, reference=reference)
+    case = case_for_staff(request, reference)
     posted = request.POST if request.method == "POST" else None
     dates = dates_posted(posted, DATES)
     errors = {}
@@ -77,10 +79,15 @@ def case_document_publish(request, reference):
 @role_required(*STAFF_ROLES)
 @require_GET
 def case_document_download(request, reference, pk):
-    document = get_object_or_404(
-        CaseDocument.objects.select_related("case"), pk=pk, case__reference=reference
+    document = case_item_for_staff(
+        request,
+        CaseDocument.objects.all(),
+        reference=reference,
+        action="document.downloaded",
+        detail={"case": reference, "by": "staff"},
+        pk=pk,
     )
-    return _file_response(request, document, seen_by="staff")
+    return private_file_response(document)
 
 
 @login_required

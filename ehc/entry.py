@@ -12,6 +12,7 @@ from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from ehc import entry_services
 from ehc.selectors import caseworkers_of_council
+from ehc.staff_access import cases_listed_for_staff
 
 KINDS = {
     "paper": ("A request received on paper or by email", "case_new_paper"),
@@ -95,10 +96,13 @@ def case_new(request):
     )
 
 
-def _known_child(posted, error: entry_services.KnownChild, errors: dict) -> list:
+def _known_child(request, error: entry_services.KnownChild, errors: dict) -> list:
     """The cases the child may already have. Shown once as a warning; posted again with the same cases
-    and without "This is a different child" ticked, it is an error."""
+    and without "This is a different child" ticked, it is an error. Showing them is a read of those
+    children's records, audited."""
+    posted = request.POST
     known = error.cases
+    cases_listed_for_staff(request, [case.reference for case in known])
     seen = set(posted.getlist("seen"))
     if {case.reference for case in known} <= seen:
         errors["different_child"] = "Select 'This is a different child', or go to the child's case"
@@ -128,7 +132,7 @@ def case_new_paper(request):
             try:
                 case = entry_services.case_enter_paper(by=request.user, **fields, different_from=different)
             except entry_services.KnownChild as error:
-                known = _known_child(posted, error, errors)
+                known = _known_child(request, error, errors)
             except ValidationError as error:
                 errors = {k: " ".join(v) for k, v in error.message_dict.items()}
             else:
@@ -180,7 +184,7 @@ def case_new_existing(request):
                     by=request.user, **fields, caseworker=caseworker, different_from=different
                 )
             except entry_services.KnownChild as error:
-                known = _known_child(posted, error, errors)
+                known = _known_child(request, error, errors)
             except ValidationError as error:
                 errors = {k: " ".join(v) for k, v in error.message_dict.items()}
             else:

@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from ehc import invitations_services as services
-from ehc.models import AccessStatus, Case, CaseAccess
+from ehc.models import AccessStatus, CaseAccess
+from ehc.staff_access import case_for_staff, case_item_for_staff
 
 RESPONSE_SESSION_KEY = "invitation_response"  # the answers between Confirm and Submit (ids only)
 ANSWERED_SESSION_KEY = "invitations_answered"  # which invitations the last Submit answered (ids only)
@@ -29,9 +30,10 @@ def _case_page(case) -> str:
     return reverse("case_page", kwargs={"reference": case.reference}) + "#family-access"
 
 
-def _staff_access(reference: str, pk: int) -> CaseAccess:
-    """An access row of this case in this council (404 otherwise, as for any case). One query."""
-    return get_object_or_404(CaseAccess.objects.select_related("case"), case__reference=reference, pk=pk)
+def _staff_access(request, reference: str, pk: int) -> CaseAccess:
+    """An access row of this case in this council (404 otherwise, as for any case), audited. One query,
+    and the audit row."""
+    return case_item_for_staff(request, CaseAccess.objects.all(), reference=reference, pk=pk)
 
 
 def _errors_of(error: ValidationError, default_field: str) -> dict:
@@ -69,7 +71,7 @@ def _invite_answers(posted, errors: dict) -> tuple[str, str]:
 @require_http_methods(["GET", "POST"])
 def case_invite(request, reference):
     """Invite a parent or carer: the details, then a check before anything is sent."""
-    case = get_object_or_404(Case, reference=reference)
+    case = case_for_staff(request, reference)
     steps = services.invitation_steps(request.council_config)
     errors, posted, template = {}, {}, "ehc/invitations/invite.html"
     if request.method == "POST":
@@ -107,7 +109,7 @@ def case_invite(request, reference):
 @require_http_methods(["GET", "POST"])
 def case_access_verify(request, reference, pk):
     """The caseworker enters the code the person quoted to confirm who they are."""
-    access = _staff_access(reference, pk)
+    access = _staff_access(request, reference, pk)
     if access.status != AccessStatus.INVITED:
         messages.error(request, "This person's identity has already been checked.")
         return redirect(_case_page(access.case))
@@ -139,7 +141,7 @@ def case_access_verify(request, reference, pk):
 @role_required(*STAFF_ROLES)
 @require_POST
 def case_access_resend(request, reference, pk):
-    access = _staff_access(reference, pk)
+    access = _staff_access(request, reference, pk)
     try:
         access = services.access_resend(
             access=access, by=request.user, config=request.council_config, base_url=_base_url(request)
@@ -155,7 +157,7 @@ def case_access_resend(request, reference, pk):
 @role_required(*STAFF_ROLES)
 @require_POST
 def case_access_activate(request, reference, pk):
-    access = _staff_access(reference, pk)
+    access = _staff_access(request, reference, pk)
     try:
         services.access_activate(access=access, by=request.user, base_url=_base_url(request))
     except ValidationError as error:
@@ -169,7 +171,7 @@ def case_access_activate(request, reference, pk):
 @require_http_methods(["GET", "POST"])
 def case_access_revoke(request, reference, pk):
     """Remove a person's access, after a page asking the caseworker to confirm it."""
-    access = _staff_access(reference, pk)
+    access = _staff_access(request, reference, pk)
     if request.method == "GET":
         return render(request, "ehc/invitations/revoke.html", {"access": access, "case": access.case})
     try:

@@ -25,6 +25,7 @@ from ehc.messages_services import (
     reply_subject,
 )
 from ehc.models import Case, Message
+from ehc.staff_access import case_for_staff
 
 FAMILY_ORDER = ["message_type", "subject", "body"]
 TEAM_ORDER = ["recipient", "message_type", "subject", "body"]
@@ -179,15 +180,15 @@ def family_message_reply(request, reference, pk):
 # The SEND team's side
 
 
-def _staff_case(reference: str) -> Case:
-    return get_object_or_404(Case.objects.select_related("caseworker"), reference=reference)
+def _staff_case(request, reference: str) -> Case:
+    return case_for_staff(request, reference, queryset=Case.objects.select_related("caseworker"))
 
 
 @role_required(*STAFF_ROLES)
 @require_GET
 def case_message(request, reference, pk):
     """A message about the case. Opening a family member's message marks it read for the team."""
-    case = _staff_case(reference)
+    case = _staff_case(request, reference)
     message = get_object_or_404(Message.objects.select_related(*RELATED), pk=pk, case=case)
     message.case = case
     if not message.from_team and message.read_at is None:
@@ -247,13 +248,13 @@ def _team_form(request, case, *, original: Message | None):
 @require_http_methods(["GET", "POST"])
 def case_message_new(request, reference):
     """Write to a family member with active access to the case. The team can always write."""
-    return _team_form(request, _staff_case(reference), original=None)
+    return _team_form(request, _staff_case(request, reference), original=None)
 
 
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_message_reply(request, reference, pk):
     """Reply to a family member's message: to them, with its type, "RE: subject" and the original below."""
-    case = _staff_case(reference)
+    case = _staff_case(request, reference)
     original = get_object_or_404(Message.objects.select_related("sender"), pk=pk, case=case, from_team=False)
     return _team_form(request, case, original=original)

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.accounts.forms import PostcodeField
@@ -28,6 +28,7 @@ from ehc.models import (
     SettingType,
     Sex,
 )
+from ehc.staff_access import case_for_staff
 
 UPN = re.compile(r"^[A-Z][0-9]{12}$")
 # DfE's check letters: the weighted sum of characters 2-13 modulo 23, with I, O and S left out.
@@ -342,7 +343,7 @@ def _id(value: str) -> int | None:
 @role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_records(request, reference):
-    page = _page(get_object_or_404(Case, reference=reference))
+    page = _page(case_for_staff(request, reference))
     problems: dict[str, str] = {}
     section_errors: dict[str, str] = {}
     if request.method == "POST":

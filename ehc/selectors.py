@@ -37,7 +37,7 @@ def requests_incoming() -> list[AssessmentRequest]:
     """Submitted requests, newest first, for the SEND team (one query whatever their number)."""
     return list(
         AssessmentRequest.objects.filter(status=RequestStatus.SUBMITTED, about_case__isnull=True)
-        .select_related("version__definition", "owner")
+        .select_related("version__definition", "owner", "case")  # "case": audit rows name the child
         .order_by("-submitted_at")
     )
 

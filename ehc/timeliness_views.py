@@ -10,6 +10,7 @@ from core.decorators import role_required
 from core.roles import Role
 from ehc.models import Case, CaseEvent
 from ehc.selectors import case_due_dates
+from ehc.staff_access import cases_listed_for_staff
 from ehc.timeliness import timeliness_for_year
 from ehc.workflow import Action
 
@@ -52,6 +53,7 @@ def case_timeliness(request):
         figures = timeliness_for_year(
             year=year, cases_with_dues=((case, case_due_dates(case=case)) for case in cases)
         )
+        cases_listed_for_staff(request, [plan.reference for plan in figures.late], detail={"year": year})
         measures = [
             ("Including exceptions", figures.including_exceptions),
             ("Excluding exceptions", figures.excluding_exceptions),

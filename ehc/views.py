@@ -25,6 +25,7 @@ from core.uploads import private_file_response
 from ehc import selectors, services
 from ehc.entry_services import cases_same_child
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
+from ehc.staff_access import READ, cases_listed_for_staff, record_read_by
 
 CHECK = "check-answers"
 
@@ -77,15 +78,43 @@ def _own_request(request, pk) -> AssessmentRequest:
     return draft
 
 
-def _readable_request(request, pk) -> AssessmentRequest:
-    """A request its owner or this council's SEND staff may read; anyone else gets a 404 (not a 403:
-    do not confirm someone else's form exists)."""
-    form = get_object_or_404(
-        AssessmentRequest.objects.select_related("version__definition", "owner", "about_case"), pk=pk
+def _form_or_404(pk) -> AssessmentRequest:
+    return get_object_or_404(
+        AssessmentRequest.objects.select_related("version__definition", "owner", "about_case", "case"),
+        pk=pk,
     )
-    if form.owner_id != request.user.pk and not user_has_role(user=request.user, roles=STAFF_ROLES):
+
+
+def _staff_may_read(
+    request, form: AssessmentRequest, *, action: str, detail: dict | None
+) -> AssessmentRequest:
+    """This council's SEND staff read a request only once it is submitted: a draft (a request being
+    written, or a form sent to the family and not yet sent back) is the family's until they submit
+    it. Every read is audited, naming the child's case (or the request, before it is one)."""
+    if form.is_draft or not user_has_role(user=request.user, roles=STAFF_ROLES):
         raise Http404("No such form")
+    record_read_by(request, subjects=[form.audit_subject], action=action, target=form, detail=detail)
     return form
+
+
+def request_for_staff(request, pk, *, action: str = READ, detail: dict | None = None) -> AssessmentRequest:
+    """A submitted request or form, for the SEND team, audited; 404 for a draft or anyone else."""
+    return _staff_may_read(request, _form_or_404(pk), action=action, detail=detail)
+
+
+def _readable_request(request, pk, *, action: str = READ, detail: dict | None = None) -> AssessmentRequest:
+    """A request its owner (still allowed to see the child's case, for a form about one) or this
+    council's SEND staff (once submitted, audited) may read; anyone else gets a 404 (not a 403: do not
+    confirm someone else's form exists)."""
+    form = _form_or_404(pk)
+    if form.owner_id == request.user.pk and (
+        not form.about_case_id
+        or CaseAccess.objects.filter(
+            case_id=form.about_case_id, user=request.user, status=AccessStatus.ACTIVE
+        ).exists()
+    ):
+        return form  # the family's own form: not audited as a read
+    return _staff_may_read(request, form, action=action, detail=detail)
 
 
 def _page_context(draft, page, answers, errors):
@@ -208,6 +237,13 @@ def view(request, pk):
     return render(request, "ehc/requests/view.html", request_view_context(request, form))
 
 
+def _case_of(form: AssessmentRequest) -> Case | None:
+    try:
+        return form.case  # loaded with the form (select_related), or one query
+    except Case.DoesNotExist:
+        return None
+
+
 def request_view_context(request, form, errors=None) -> dict:
     """What the request's page shows: the answers; for SEND staff also the case it became (or the case a
     form sent to the family is about), or, before it is a case, the cases the council already has for a
@@ -216,7 +252,7 @@ def request_view_context(request, form, errors=None) -> dict:
     is_staff = user_has_role(user=request.user, roles=STAFF_ROLES)
     form_case, known = None, []
     if is_staff:
-        form_case = form.about_case if form.about_case_id else Case.objects.filter(request=form).first()
+        form_case = form.about_case if form.about_case_id else _case_of(form)
         born = parse_date(form.answers.get("date_of_birth") or {})
         if form_case is None and form.reference and born:
             known = cases_same_child(
@@ -254,11 +290,12 @@ def pdf(request, pk):
 def attachment(request, pk, file_id):
     """A supporting document, only to its uploader or the council's SEND staff, and audited
     (ARCHITECTURE.md 7: files never sit behind a public URL)."""
-    form = _readable_request(request, pk)
+    form = _readable_request(request, pk, action="request.file_downloaded", detail={"file": file_id})
     document = get_object_or_404(form.attachments, pk=file_id)
-    audit_record(
-        actor=request.user, action="request.file_downloaded", target=form, detail={"file": document.pk}
-    )
+    if form.owner_id == request.user.pk:  # staff's download was audited as they were let in
+        audit_record(
+            actor=request.user, action="request.file_downloaded", target=form, detail={"file": document.pk}
+        )
     return private_file_response(document)
 
 
@@ -286,4 +323,6 @@ def submitted(request):
 @role_required(*STAFF_ROLES)
 def incoming(request):
     """The SEND team's list of submitted requests."""
-    return render(request, "ehc/requests/incoming.html", {"requests": selectors.requests_incoming()})
+    submitted = selectors.requests_incoming()
+    cases_listed_for_staff(request, [form.audit_subject for form in submitted])
+    return render(request, "ehc/requests/incoming.html", {"requests": submitted})

@@ -32,12 +32,16 @@ from core.selectors import membership_roles
 from core.services import audit_record
 from core.uploads import attachment_action, private_file_response
 from ehc.family_access import family_case_or_404
+from ehc.staff_access import LISTED, READ, case_item_for_staff, record_read_by
 from hub import selectors, services
 from hub.definitions import ADVICE_GUIDANCE
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus
 from hub.selectors import DUE_SOON_DAYS, AdviceFilters
 
 PAGE_SIZE = 25
+# What the SEND team may read of a team's answer (ehc: never the advice while it is being written).
+ANSWERED = (AdviceStatus.SUBMITTED, AdviceStatus.NOT_KNOWN)
+SUBMITTED = (AdviceStatus.SUBMITTED,)
 FILES_FIELD = "documents"  # the advice template's files question
 NEW_MEMBER_FIELDS = (
     ("first_name", "Forename", "text"),
@@ -63,6 +67,27 @@ def health_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def advice_for_health(request, pk, *, action: str = READ, detail: dict | None = None):
+    """The advice request a member of a health team may open (selectors.advice_request_for: a manager
+    of its team or the member it is allocated to, else 404), and whether they manage its team. Every
+    page of the hub that opens one comes through here, and the read is audited, naming the child's
+    case: a health team is not the family."""
+    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    record_read_by(request, subjects=[advice.case.reference], action=action, target=advice, detail=detail)
+    return advice, is_manager
+
+
+def _listed_for_health(request, page) -> None:
+    """My cases and Team cases show children's names: one audit row per child shown, one insert."""
+    record_read_by(
+        request,
+        subjects=[advice.case.reference for advice in page.object_list],
+        action=LISTED,
+        detail={"filters": {k: v for k, v in request.GET.items() if k not in {"q", "page"} and v}}
+        | {"searched": bool(request.GET.get("q", "").strip()), "page_number": page.number},
+    )
 
 
 def _managed(request) -> list:
@@ -91,6 +116,7 @@ def my_cases(request):
     context = _list_context(
         request, selectors.advice_requests_mine(user=request.user, filters=filters), filters
     )
+    _listed_for_health(request, context["page"])
     return render(request, "hub/cases/mine.html", context)
 
 
@@ -104,6 +130,7 @@ def team_cases(request):
     filters = AdviceFilters.from_query(request.GET)
     queryset = selectors.advice_requests_team(managed_team_ids=[t.pk for t in managed], filters=filters)
     context = _list_context(request, queryset, filters)
+    _listed_for_health(request, context["page"])
     context["teams"] = managed
     return render(request, "hub/cases/team.html", context)
 
@@ -118,7 +145,7 @@ def _advice_definition(advice):
 def advice_case(request, pk):
     """The EHC needs assessment process page for one advice request: the child, the request for advice,
     who else has been asked, and what the person may do next (assign professional, open the advice)."""
-    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    advice, is_manager = advice_for_health(request, pk)
     case = advice.case
     others = [a for a in selectors.advice_requests_of_case(case=case) if a.pk != advice.pk]
     other_services = selectors.advice_asked_outside_hub(case=case)
@@ -141,12 +168,11 @@ def advice_case(request, pk):
 @require_GET
 def advice_request_details(request, pk):
     """What the family or setting wrote in the assessment request, for the team asked for advice."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    advice, _ = advice_for_health(request, pk, action="advice.request_read")
     submitted = advice.case.request
     parts = []
     if submitted is not None:
         parts, _ = summary_parts(submitted.definition, submitted.answers)
-        audit_record(actor=request.user, action="advice.request_read", target=advice)
     return render(
         request, "hub/advice/request_details.html", {"advice": advice, "parts": parts, "submitted": submitted}
     )
@@ -157,7 +183,7 @@ def advice_request_details(request, pk):
 def advice_allocate(request, pk):
     """Request for Advice: a manager answers whether the child is known to the service, and either
     allocates a team member (Save changes) or closes the team's involvement (Submit response)."""
-    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    advice, is_manager = advice_for_health(request, pk)
     if not is_manager:
         raise PermissionDenied
     members = services.team_member_choices(team=advice.team)
@@ -229,7 +255,7 @@ def advice_allocate(request, pk):
 def _advice_being_written(request, pk) -> AdviceRequest:
     """The request whose advice this person writes: theirs by allocation (a manager of the team who is
     not the writer reads it but does not write it: 403)."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    advice, _ = advice_for_health(request, pk)
     if advice.allocated_to_id != request.user.pk:
         raise PermissionDenied
     return advice
@@ -324,28 +350,34 @@ def advice_parts(advice, *, file_url=None) -> list:
 
 
 def _advice_file(request, advice, file_id, *, seen_by: str):
+    """The family's download of a clinic letter, audited (the family's reads of pages are not)."""
     attachment = get_object_or_404(advice.attachments, pk=file_id)
     audit_record(
         actor=request.user,
         action="advice.file_downloaded",
         target=advice,
         detail={"file": attachment.pk, "by": seen_by},
+        subject=advice.case.reference,
     )
     return private_file_response(attachment)
+
+
+def _downloaded(*, file_id, by: str) -> dict:
+    return {"action": "advice.file_downloaded", "detail": {"file": file_id, "by": by}}
 
 
 @health_required
 @require_GET
 def advice_file(request, pk, file_id):
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
-    return _advice_file(request, advice, file_id, seen_by="health")
+    advice, _ = advice_for_health(request, pk, **_downloaded(file_id=file_id, by="health"))
+    return private_file_response(get_object_or_404(advice.attachments, pk=file_id))
 
 
 @health_required
 @require_GET
 def advice_view(request, pk):
     """The advice as submitted (or the team's answer that the child is not known), read-only."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    advice, _ = advice_for_health(request, pk)
     return render(
         request,
         "hub/advice/view.html",
@@ -365,12 +397,12 @@ def advice_view(request, pk):
 @require_GET
 def advice_pdf(request, pk):
     """A copy of the advice for clinical notes, as a PDF, audited."""
-    advice, _ = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    advice, _ = advice_for_health(request, pk, action="advice.pdf")
     return advice_pdf_response(request, advice)
 
 
 def advice_pdf_response(request, advice) -> HttpResponse:
-    audit_record(actor=request.user, action="advice.pdf", target=advice)
+    """The PDF, for a viewer whose guard has checked and audited the read."""
     content = pdf_render(
         template="ehc/requests/pdf.html",
         context={
@@ -389,18 +421,25 @@ def advice_pdf_response(request, advice) -> HttpResponse:
 # The SEND team reads what the teams sent, from the case page ------------------------------------------
 
 
-def _case_advice(reference, pk):
-    return get_object_or_404(
-        AdviceRequest.objects.select_related("case", "team", "submitted_by", "version"),
-        case__reference=reference,
+def _case_advice(request, reference, pk, *, answered=ANSWERED, action: str = READ, detail=None):
+    """A team's answer on the case, for the SEND team, audited: only once the team has answered (advice
+    submitted, or the child not known to the service). Advice being written is the team's until its
+    writer submits it, so the SEND team gets 404 for it, as for its PDF and clinic letters."""
+    return case_item_for_staff(
+        request,
+        AdviceRequest.objects.select_related("team", "submitted_by", "version"),
+        reference=reference,
+        action=action,
+        detail=detail,
         pk=pk,
+        status__in=answered,
     )
 
 
 @role_required(*STAFF_ROLES)
 @require_GET
 def case_advice_view(request, reference, pk):
-    advice = _case_advice(reference, pk)
+    advice = _case_advice(request, reference, pk)
     return render(
         request,
         "hub/advice/view.html",
@@ -420,13 +459,17 @@ def case_advice_view(request, reference, pk):
 @role_required(*STAFF_ROLES)
 @require_GET
 def case_advice_pdf(request, reference, pk):
-    return advice_pdf_response(request, _case_advice(reference, pk))
+    advice = _case_advice(request, reference, pk, answered=SUBMITTED, action="advice.pdf")
+    return advice_pdf_response(request, advice)
 
 
 @role_required(*STAFF_ROLES)
 @require_GET
 def case_advice_file(request, reference, pk, file_id):
-    return _advice_file(request, _case_advice(reference, pk), file_id, seen_by="send_team")
+    advice = _case_advice(
+        request, reference, pk, answered=SUBMITTED, **_downloaded(file_id=file_id, by="send_team")
+    )
+    return private_file_response(get_object_or_404(advice.attachments, pk=file_id))
 
 
 # The family reads submitted advice from SEN Involvements ----------------------------------------------
@@ -440,6 +483,7 @@ def _family_advice(request, reference, pk):
         pk=pk,
         status=AdviceStatus.SUBMITTED,
     )
+    advice.case = case  # already read: audit rows name it without a query
     return case, advice
 
 

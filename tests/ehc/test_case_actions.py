@@ -46,8 +46,9 @@ def test_allocating_a_caseworker_records_who_and_since_when(staff, oxfordshire, 
     url = f"/cases/{case.reference}/allocate/"
     page = staff.get(url).content.decode()
     assert "Who will be the caseworker?" in page
-    # routing, session, configuration, identity, staff check, the case and its caseworker, the people
-    with assert_queries(7):
+    # routing, session, configuration, identity, staff check, the case and its caseworker, the audit row
+    # for reading it, the people
+    with assert_queries(8):
         staff.get(url)
     refused = staff.post(url, {"caseworker": "999999"})
     assert refused.status_code == 400

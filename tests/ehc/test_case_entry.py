@@ -257,6 +257,11 @@ def test_a_known_child_is_shown_and_the_case_is_added_only_once_confirmed(staff,
     assert f'name="seen" value="{known.reference}"' in html
     assert 'value="Amara"' in html  # what was typed is kept
     assert cases_in(oxfordshire) == before
+    with schema_context(oxfordshire.schema_name):  # showing the known case is a read of its record
+        shown = AuditEvent.objects.get(action="record.listed", subject=known.reference)
+    assert shown.actor.email == "caseworker@oxfordshire.example"
+    assert shown.detail["page"] == "case_new_paper"
+    assert "Amara" not in str(shown.detail)
 
     again = staff.post(PAPER, paper_form(seen=known.reference))
     assert again.status_code == 400
@@ -306,12 +311,13 @@ def test_the_warning_takes_the_same_queries_for_1_and_6_known_cases(staff, oxfor
         make_cases(1, first="Amara", last="Okafor", born=born)
     staff.post(PAPER, paper_form())
     # routing, session, configuration, identity, staff check, then the service's transaction (a savepoint
-    # inside the test's own: 3 statements) around one query for the cases of a child with these details
-    with assert_queries(9):
+    # inside the test's own: 3 statements) around one query for the cases of a child with these details,
+    # and the audit rows for the cases shown (one insert)
+    with assert_queries(10):
         assert staff.post(PAPER, paper_form()).content.decode().count('name="seen"') == 1
     with schema_context(oxfordshire.schema_name):
         make_cases(5, first="Amara", last="Okafor", born=born)
-    with assert_queries(9):
+    with assert_queries(10):
         assert staff.post(PAPER, paper_form()).content.decode().count('name="seen"') == 6
 
 

@@ -483,10 +483,11 @@ def test_query_count_is_the_same_with_1_and_with_many_needs_and_placements(
             for i in range(1, 31)
         )
     staff.get(url(few))
-    # routing, session, configuration, identity, staff check, the case, its needs, its placements
-    with assert_queries(8):
+    # routing, session, configuration, identity, staff check, the case, the audit row for reading it, its
+    # needs, its placements
+    with assert_queries(9):
         assert staff.get(url(few)).status_code == 200
-    with assert_queries(8):
+    with assert_queries(9):
         html = staff.get(url(many)).content.decode()
     assert html.count('name="form" value="need_remove"') == 13
     assert html.count('name="form" value="placement_end"') == 15

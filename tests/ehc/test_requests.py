@@ -217,8 +217,9 @@ def test_the_send_team_sees_incoming_requests(parent, oxfordshire, assert_querie
     caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
     staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     staff.get("/requests/")
-    # routing, session, identity, staff check, configuration, requests with forms and requesters
-    with assert_queries(6):
+    # routing, session, identity, staff check, configuration, requests with forms and requesters, and
+    # the audit rows for the children listed (one insert)
+    with assert_queries(7):
         html = staff.get("/requests/").content.decode()
     for submitted in drafts:  # (browser tests may have committed other requests: look for these two)
         assert f">{submitted.reference}</a>" in html
@@ -366,6 +367,10 @@ def test_uploads_are_checked_listed_and_removable(parent, tmp_path):
     assert attachments[0].file.name.startswith(f"oxfordshire/requests/{draft.pk}/")
     removed = client.post(page, {"action": f"remove_file:{attachments[0].pk}"})
     assert "report.pdf" not in removed.content.decode()
+    with schema_context("oxfordshire"):  # removing a file is audited like attaching one
+        gone = AuditEvent.objects.get(action="request.file_removed", target_id=str(draft.pk))
+    assert gone.detail == {"file": attachments[0].pk, "size": attachments[0].size, "type": "pdf"}
+    assert gone.actor.email == "requesting.parent@example.com"
 
 
 def test_the_scheduled_task_purges_old_drafts_in_every_council(parent, oxfordshire):
@@ -404,7 +409,11 @@ def test_a_supporting_document_is_served_only_to_its_uploader_and_staff(parent, 
         MembershipFactory(user=other, role=Role.PARENT)
     assert sign_in(host_client("oxfordshire"), other, oxfordshire).get(url).status_code == 404
     caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
-    assert sign_in(host_client("oxfordshire"), caseworker, oxfordshire).get(url).status_code == 200
+    staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
+    assert staff.get(url).status_code == 404  # a draft's files are the family's until they submit
+    fill(client, draft)
+    client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
+    assert staff.get(url).status_code == 200
     worcs_admin = get_user_model().objects.get(email="admin@worcestershire.example")
     from tenants.models import Council
 
@@ -454,3 +463,37 @@ def test_oversized_files_and_zip_bombs_are_refused_and_nothing_else_is_lost(
         assert [a.original_name for a in draft.attachments.all()] == ["r.pdf"]  # nothing stored, nothing lost
         draft.refresh_from_db()
         assert draft.answers["additional"] == "Kept"
+
+
+def test_staff_cannot_read_a_draft_until_it_is_submitted_and_then_each_read_is_audited(parent, oxfordshire):
+    """A request being written (its page, its PDF, opening a case from it) is the family's: the SEND team
+    gets 404, as for a request that does not exist, until it is submitted; every read after that
+    leaves an audit row naming the request, and the family's own reads do not."""
+    client, _ = parent
+    draft = begin(client)
+    fill(client, draft)
+    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
+    assert staff.get(f"/forms/{draft.pk}/view/").status_code == 404
+    assert staff.get(f"/forms/{draft.pk}/pdf/").status_code == 404
+    assert staff.post(f"/requests/{draft.pk}/open-case/").status_code == 404
+    assert client.get(f"/forms/{draft.pk}/view/").status_code == 200  # the family's own
+    with schema_context(oxfordshire.schema_name):
+        assert not AuditEvent.objects.filter(action="record.read", actor=caseworker).exists()
+
+    client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
+    draft.refresh_from_db()
+    with schema_context(oxfordshire.schema_name):
+        before = AuditEvent.objects.count()
+    assert client.get(f"/forms/{draft.pk}/view/").status_code == 200
+    with schema_context(oxfordshire.schema_name):
+        assert AuditEvent.objects.count() == before  # the family's own read is not audited as a read
+    page = staff.get(f"/forms/{draft.pk}/view/")
+    assert page.status_code == 200
+    assert "Poppy" in page.content.decode()
+    assert staff.get(f"/forms/{draft.pk}/pdf/").status_code == 200
+    with schema_context(oxfordshire.schema_name):
+        reads = AuditEvent.objects.filter(action="record.read", actor=caseworker, subject=draft.reference)
+        assert sorted(row.detail["page"] for row in reads) == ["request_pdf", "request_view"]
+        assert all(row.target_id == str(draft.pk) for row in reads)
+        assert "Poppy" not in str([row.detail for row in reads])
