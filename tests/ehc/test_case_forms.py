@@ -503,3 +503,25 @@ def test_the_send_page_query_count_does_not_grow_with_the_family(setting, oxford
 
 QUERIES = 6
 SEND_QUERIES = 10  # with the audit row for reading the case
+
+
+def test_a_form_sent_to_the_family_is_theirs_until_sent_back_and_only_while_they_see_the_child(
+    setting, oxfordshire
+):
+    """The SEND team reads a form they sent only once the family submits it (404 before, as for a form
+    that does not exist), and a family member whose access to the child's case was removed no longer
+    reads the form they filled in about that child (as the form's own pages already refused)."""
+    staff, family, case, parent = setting["staff"], setting["family"], setting["case"], setting["parent"]
+    send(staff, case, form="parental_response", recipient=str(parent.pk))
+    with schema_context(oxfordshire.schema_name):
+        form = AssessmentRequest.objects.get(about_case=case)
+    family.post(f"/forms/{form.pk}/draft_plan/", {**ANSWERS["draft_plan"], "action": "save"})
+    assert staff.get(f"/forms/{form.pk}/view/").status_code == 404
+    assert staff.get(f"/forms/{form.pk}/pdf/").status_code == 404
+    assert family.get(f"/forms/{form.pk}/view/").status_code == 200  # the family's own draft
+    with schema_context(oxfordshire.schema_name):
+        AssessmentRequest.objects.filter(pk=form.pk).update(status=RequestStatus.SUBMITTED)
+        CaseAccess.objects.filter(case=case, user=parent).update(status=AccessStatus.REVOKED)
+    assert staff.get(f"/forms/{form.pk}/view/").status_code == 200
+    assert family.get(f"/forms/{form.pk}/view/").status_code == 404
+    assert family.get(f"/forms/{form.pk}/pdf/").status_code == 404
