@@ -260,6 +260,8 @@ def request_view_context(request, form, errors=None) -> dict:
                 last_name=form.answers.get("last_name", ""),
                 date_of_birth=born,
             )
+            # Naming the council's cases for a child with these details is a read of their records.
+            cases_listed_for_staff(request, [case.reference for case in known])
     return {
         "form": form,
         "parts": parts,

@@ -64,6 +64,12 @@ def test_a_request_for_a_child_the_council_knows_shows_their_cases_before_a_new_
     page = staff.get(f"/forms/{draft.pk}/view/").content.decode()
     assert "The council may already know this child" in page
     assert f'href="/cases/{known.reference}/"' in page
+    from core.models import AuditEvent  # noqa: PLC0415
+
+    with schema_context(oxfordshire.schema_name):  # showing the known case is a read of its record
+        shown = AuditEvent.objects.get(action="record.listed", subject=known.reference)
+        assert shown.detail["page"] == "request_view"
+        assert shown.actor.email == "caseworker@oxfordshire.example"
     refused = staff.post(f"/requests/{draft.pk}/open-case/")
     assert refused.status_code == 400
     assert "Go to the child&#x27;s case, or confirm" in refused.content.decode()
