@@ -9,6 +9,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# manage.py, Celery and the WSGI app refuse to guess their settings; make's own commands are development.
+DEV := DJANGO_SETTINGS_MODULE=config.settings.local
 
 .PHONY: help run test install assets browser lint migrate seed stop clean
 
@@ -76,13 +78,13 @@ pdftools:
 	fi
 
 migrate: install scanner pdftools var/clamav/eicar.hdb
-	$(PY) manage.py migrate_schemas --executor=standard -v 0
+	$(DEV) $(PY) manage.py migrate_schemas --executor=standard -v 0
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

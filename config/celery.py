@@ -1,10 +1,10 @@
 """Celery with tenant-schemas-celery: a task carries the schema it was sent from and runs there."""
 
-import os
-
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+from config.entry_points import settings_module_required
+
+settings_module_required()
 
 app = CeleryApp("ehc_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
