@@ -84,7 +84,8 @@ def _validate(*, schema_name: str, domains: list[str]) -> None:
 def council_create(*, name: str, short_name: str, schema_name: str, domains: list[str]) -> CouncilCreated:
     """Create a council, its schema (migrated), its configuration row and its domains.
 
-    Idempotent on schema_name: an existing council is returned with any missing domains added. A domain
+    Idempotent on schema_name and name: the same council asked for again is returned with any missing
+    domains added; another council's schema name is refused. A domain
     that already belongs to another council is refused, so one host can never reach two councils; so is
     a schema already in the database with no council (council_schema_refusal): nothing is created.
     """
@@ -95,6 +96,9 @@ def council_create(*, name: str, short_name: str, schema_name: str, domains: lis
         raise ValidationError({"domains": f"Already used by another council: {taken.first().domain}"})
 
     council = Council.objects.filter(schema_name=schema_name).first()
+    if council is not None and council.name != name:
+        # Not the same council asked for again: adding this call's domains would route them to it.
+        raise ValidationError({"schema_name": f"Already used by another council: {council.name}"})
     created = council is None
     if created:
         # Saving creates and migrates the schema (django-tenants); the migration creates the

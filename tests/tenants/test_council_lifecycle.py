@@ -156,3 +156,19 @@ def test_the_add_form_refuses_a_schema_name_the_service_would_refuse(operator):
     assert response.status_code == 200
     assert "Use lower-case letters, digits and underscores" in response.content.decode()
     assert not Council.objects.filter(schema_name="Upper_Case").exists()
+
+
+def test_creating_a_council_with_another_councils_schema_name_adds_nothing_to_it(oxfordshire):
+    """Before, "already existed" added the new council's domain to Oxfordshire: its host would have
+    opened Oxfordshire's records."""
+    with pytest.raises(CommandError, match="Already used by another council: Oxfordshire County Council"):
+        call_command(
+            "create_council",
+            "--name",
+            "Newshire Council",
+            "--schema",
+            "oxfordshire",
+            "--domain",
+            "new.localhost",
+        )
+    assert not Domain.objects.filter(domain="new.localhost").exists()
