@@ -50,10 +50,28 @@ def platform_ensure(*, domain: str) -> Council:
     return council
 
 
+def council_schema_refusal(*, schema_name: str) -> str:
+    """Why a new council may not have this schema name, or '' if it may. A schema already in the
+    database (one a deleted council left, say) is refused: django-tenants would adopt it and migrate
+    it, and the new council would inherit whatever it holds."""
+    if not SCHEMA_NAME.match(schema_name) or schema_name.startswith("pg_") or schema_name in RESERVED_SCHEMAS:
+        return "Use lower-case letters, digits and underscores, starting with a letter"
+    if schema_exists(schema_name):
+        return (
+            f"A schema named {schema_name} already exists in the database (perhaps left by a council that "
+            "was removed): choose another schema name"
+        )
+    return ""
+
+
 def _validate(*, schema_name: str, domains: list[str]) -> None:
     errors = {}
     if not SCHEMA_NAME.match(schema_name) or schema_name.startswith("pg_") or schema_name in RESERVED_SCHEMAS:
         errors["schema_name"] = "Use lower-case letters, digits and underscores, starting with a letter"
+    elif not Council.objects.filter(schema_name=schema_name).exists():
+        refusal = council_schema_refusal(schema_name=schema_name)
+        if refusal:
+            errors["schema_name"] = refusal
     if not domains:
         errors["domains"] = "Give at least one domain"
     bad = [d for d in domains if not DOMAIN_NAME.match(d)]
@@ -66,8 +84,10 @@ def _validate(*, schema_name: str, domains: list[str]) -> None:
 def council_create(*, name: str, short_name: str, schema_name: str, domains: list[str]) -> CouncilCreated:
     """Create a council, its schema (migrated), its configuration row and its domains.
 
-    Idempotent on schema_name: an existing council is returned with any missing domains added. A domain
-    that already belongs to another council is refused, so one host can never reach two councils.
+    Idempotent on schema_name and name: the same council asked for again is returned with any missing
+    domains added; another council's schema name is refused. A domain
+    that already belongs to another council is refused, so one host can never reach two councils; so is
+    a schema already in the database with no council (council_schema_refusal): nothing is created.
     """
     domains = [d.strip().lower() for d in domains if d.strip()]
     _validate(schema_name=schema_name, domains=domains)
@@ -76,6 +96,9 @@ def council_create(*, name: str, short_name: str, schema_name: str, domains: lis
         raise ValidationError({"domains": f"Already used by another council: {taken.first().domain}"})
 
     council = Council.objects.filter(schema_name=schema_name).first()
+    if council is not None and council.name != name:
+        # Not the same council asked for again: adding this call's domains would route them to it.
+        raise ValidationError({"schema_name": f"Already used by another council: {council.name}"})
     created = council is None
     if created:
         # Saving creates and migrates the schema (django-tenants); the migration creates the

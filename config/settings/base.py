@@ -200,16 +200,13 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="development")
 if SENTRY_DSN:
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
+    # Children's data: no request bodies, local variables, cookies, personal headers, user or log
+    # arguments go to Sentry, and a scrubber removes them again (config/sentry.py).
+    from config.sentry import sentry_init
 
-    sentry_sdk.init(
+    sentry_init(
         dsn=SENTRY_DSN,
         environment=SENTRY_ENVIRONMENT,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
-        # Children's data: never send request bodies, cookies or user details to Sentry.
-        send_default_pii=False,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 

@@ -24,6 +24,19 @@ if NOTIFY_SMS:
     NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID")
 CLAMAV_DATABASE = env("CLAMAV_DATABASE")
 
+# Every process shares one cache (rate limits, sign-in failure counts) and one broker: without Redis
+# each process would count and queue on its own, so production refuses to start without it.
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": {
+        **CACHES["default"],  # noqa: F405
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = False
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
