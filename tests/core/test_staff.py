@@ -371,3 +371,40 @@ def test_the_membership_admin_shows_no_one_outside_the_council_and_grants_nothin
         some.refresh_from_db()
         assert some.user_id == holder
     assert actions(oxfordshire.schema_name, "membership.granted") == before
+
+
+@pytest.mark.parametrize("action", ["role", "remove", "restore"])
+def test_only_this_councils_admins_change_a_membership(action, oxfordshire, worcestershire):
+    with schema_context(oxfordshire.schema_name):
+        membership = MembershipFactory(user=UserFactory(email=unique("guarded")), role=Role.CASEWORKER)
+    url = f"/staff/{membership.pk}/{action}/"
+    caseworker = sign_in(
+        host_client("oxfordshire"), User.objects.get(email="caseworker@oxfordshire.example"), oxfordshire
+    )
+    assert caseworker.get(url).status_code == 403
+    assert caseworker.post(url, {"role": "council_admin"}).status_code == 403
+    worcs_admin = sign_in(
+        host_client("worcestershire"), User.objects.get(email="admin@worcestershire.example"), worcestershire
+    )
+    assert worcs_admin.post(url, {"role": "council_admin"}).status_code == 404  # not a membership there
+    with schema_context(oxfordshire.schema_name):
+        membership.refresh_from_db()
+        assert (membership.role, membership.is_active) == (Role.CASEWORKER, True)
+        assert not AuditEvent.objects.filter(
+            target_type="core.membership", target_id=str(membership.pk)
+        ).exists()
+
+
+def test_declining_the_invitation_while_signing_in_grants_nothing(
+    admin_client, oxfordshire, django_capture_on_commit_callbacks
+):
+    herts_parent = User.objects.get(email="parent@hertfordshire.example")
+    invite(admin_client, herts_parent.email, capture=django_capture_on_commit_callbacks)
+    client = host_client("oxfordshire")
+    client.post("/accounts/login/", {"login": herts_parent.email, "password": "Demo-Password-2026"})
+    client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(herts_parent.email))})
+    assert "Select yes if you accept the invitation" in client.post("/accounts/invited/", {}).content.decode()
+    assert client.post("/accounts/invited/", {"accept": "no"})["Location"] == "/accounts/login/"
+    assert client.get("/account/")["Location"].startswith("/accounts/login/")
+    with schema_context(oxfordshire.schema_name):
+        assert not Membership.objects.filter(user=herts_parent).exists()
