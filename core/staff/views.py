@@ -295,7 +295,14 @@ def staff_invitation_answer(request):
                 except InvitationNotFound:
                     continue  # withdrawn or expired in between: the others still stand
                 accepted += 1
-            return stage.exit() if accepted else stage.abort()
+            if not accepted:
+                return stage.abort()
+            links = reverse("staff_invitation_link", kwargs={"token": "-"}).removesuffix("-/")
+            if (stage.login.redirect_url or "").startswith(links):
+                # They came from the invitation's link, now used: land on their account instead.
+                stage.login.redirect_url = reverse("my_account")
+            messages.success(request, "You have accepted the invitation.")
+            return stage.exit()
         if answer == "no":
             return stage.abort()
         error = "Select yes if you accept the invitation"

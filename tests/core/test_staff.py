@@ -213,7 +213,7 @@ def test_someone_with_an_identity_signs_in_as_that_address_and_accepts(
     assert herts_parent.check_password("Demo-Password-2026")
 
     signing_in = visitor.post(
-        "/accounts/login/", {"login": herts_parent.email, "password": "Demo-Password-2026"}
+        "/accounts/login/", {"login": herts_parent.email, "password": "Demo-Password-2026", "next": link}
     )
     assert signing_in["Location"] == "/accounts/code/"  # the second factor comes first
     code = last_code(emails_to(herts_parent.email))
@@ -225,7 +225,8 @@ def test_someone_with_an_identity_signs_in_as_that_address_and_accepts(
     assert "Accept the role of health professional at Oxfordshire County Council?" in question
     with schema_context(oxfordshire.schema_name):
         assert not Membership.objects.filter(user=herts_parent).exists()
-    visitor.post("/accounts/invited/", {"accept": "yes"})
+    # Back from the link, now used: they land on their account, not on a dead link.
+    assert visitor.post("/accounts/invited/", {"accept": "yes"})["Location"] == "/account/"
     with schema_context(oxfordshire.schema_name):
         assert Membership.objects.get(user=herts_parent).role == Role.HEALTH_PROFESSIONAL
         assert not Membership.objects.filter(user=herts_parent, role=Role.PARENT).exists()
