@@ -1,8 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.accounts.passwords import current_policy, policy_errors
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
+from core.admission import admission_allowed
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY
 from core.models import Profile
 from core.roles import Role
@@ -10,6 +12,7 @@ from core.services import audit_record, membership_grant
 from tenants.selectors import council_name_current
 
 REGISTRATION_SESSION_KEY = "registration_details"
+REGISTRATION_NEXT_SESSION_KEY = "registration_next"  # where registration leads back to (an invitation)
 
 
 class CouncilAccountAdapter(DefaultAccountAdapter):
@@ -29,7 +32,19 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         return user
 
     def is_open_for_signup(self, request) -> bool:
-        return not on_platform_host()
+        # An invitation-only council: only someone following an invitation's link (allauth then shows
+        # account/signup_closed.html and refuses the POST).
+        following = request.session.get(REGISTRATION_NEXT_SESSION_KEY)
+        return not on_platform_host() and admission_allowed(request, following=following)
+
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        request = self.request
+        if request is not None and not admission_allowed(
+            request, following=request.session.get(REGISTRATION_NEXT_SESSION_KEY), email=email
+        ):
+            raise ValidationError("Enter the email address your invitation was sent to")
+        return email
 
     def get_login_stages(self) -> list[str]:
         # The second factor comes before anything is granted: joining a council needs the code too.

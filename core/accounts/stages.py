@@ -14,6 +14,7 @@ from core.accounts import codes
 from core.models import Membership, Profile
 from core.notifications import email_send, sms_send
 from core.selectors import membership_roles
+from core.staff.services import staff_invitations_open_for
 from hub.selectors import health_councils_of
 from tenants.selectors import council_name_current
 
@@ -43,6 +44,9 @@ class CouncilMembershipStage(LoginStage):
             return (None, True) if allowed else (headed_redirect_response("account_login"), False)
         if membership_roles(user=user):
             return None, True
+        if staff_invitations_open_for(email=user.email):
+            # Invited to a role here: they are asked whether they accept it, not offered to join.
+            return headed_redirect_response("staff_invitation_answer"), True
         if Membership.objects.filter(user=user).exists():
             # Their access here was removed: they cannot give it back to themselves by joining.
             messages.error(

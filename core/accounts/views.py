@@ -10,17 +10,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from core.accounts import codes
-from core.accounts.adapter import REGISTRATION_SESSION_KEY
+from core.accounts.adapter import REGISTRATION_NEXT_SESSION_KEY, REGISTRATION_SESSION_KEY
 from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateAccountForm
 from core.accounts.passwords import current_policy
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
+from core.admission import admission_allowed
 from core.models import Profile
 from core.roles import HEALTH_ROLES, STAFF_ROLES, Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
 from hub.selectors import health_councils_of, health_places_of
 
-REGISTRATION_NEXT_SESSION_KEY = "registration_next"
+
+def invitation_only_page(request, *, signing_in: bool = False):
+    """A council whose registration is by invitation only, reached without one: say so, with its
+    contact details. A POST (anything typed or crafted) is refused."""
+    return render(
+        request,
+        "core/accounts/invitation_only.html",
+        {"signing_in": signing_in},
+        status=403 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,6 +44,8 @@ def register_details(request):
     ):
         # Where the person was going (a form, an invitation): "Registration completed" leads back there.
         request.session[REGISTRATION_NEXT_SESSION_KEY] = following
+    if not admission_allowed(request, following=request.session.get(REGISTRATION_NEXT_SESSION_KEY)):
+        return invitation_only_page(request)
     initial = request.session.get(REGISTRATION_SESSION_KEY)
     form = RegistrationDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -118,9 +130,13 @@ def sign_in_code(request):
 def join_council(request):
     """Someone with an EHC Portal identity signs in here for the first time: offer to join."""
     stage = request._login_stage
+    user = stage.login.user
+    allowed = admission_allowed(request, following=stage.login.redirect_url, email=user.email)
     error = ""
     if request.method == "POST":
         answer = request.POST.get("join")
+        if answer == "yes" and not allowed:
+            return invitation_only_page(request, signing_in=True)
         if answer == "yes":
             with transaction.atomic():
                 membership_grant(user=stage.login.user, role=Role.PARENT, by=stage.login.user)
@@ -128,6 +144,8 @@ def join_council(request):
         if answer == "no":
             return stage.abort()
         error = "Select yes if you want to use your account with this council"
+    if not allowed:
+        return invitation_only_page(request, signing_in=True)
     return render(request, "core/accounts/join_council.html", {"error": error})
 
 

@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Membership, Profile
 from core.roles import Role
-from tests.conftest import host_client
+from tests.conftest import family_invitation_link, host_client
 from tests.mail import emails_to, last_code
 
 STEP_1 = {
@@ -65,7 +65,10 @@ def test_step_2_needs_step_1(db):
 
 def test_step_2_shows_worcestershires_rules_before_typing(db):
     client = host_client("worcestershire")
-    client.post("/accounts/register/", STEP_1)
+    # Worcestershire's registration is by invitation only: the way in is an invitation's link.
+    client.post(
+        f"/accounts/register/?next={family_invitation_link('worcestershire', 'jo@example.com')}", STEP_1
+    )
     html = client.get("/accounts/signup/").content.decode()
     for rule in (
         "It must be at least 15 characters long",
@@ -80,7 +83,9 @@ def test_step_2_shows_worcestershires_rules_before_typing(db):
 
 def test_step_2_names_every_broken_rule_and_keeps_the_email_but_not_passwords(db):
     client = host_client("worcestershire")
-    client.post("/accounts/register/", STEP_1)
+    client.post(
+        f"/accounts/register/?next={family_invitation_link('worcestershire', 'jo@example.com')}", STEP_1
+    )
     response = client.post(
         "/accounts/signup/", {"email": "jo@example.com", "password1": "short", "password2": "short"}
     )
@@ -92,8 +97,8 @@ def test_step_2_names_every_broken_rule_and_keeps_the_email_but_not_passwords(db
     assert 'value="short"' not in html
 
 
-def register(client, email, password="Kettle-Orchard-Lantern-42", step_1=STEP_1):
-    client.post("/accounts/register/", step_1)
+def register(client, email, password="Kettle-Orchard-Lantern-42", step_1=STEP_1, following=""):
+    client.post(f"/accounts/register/?next={following}" if following else "/accounts/register/", step_1)
     return client.post("/accounts/signup/", {"email": email, "password1": password, "password2": password})
 
 
@@ -157,7 +162,8 @@ def test_registering_an_email_already_registered_reveals_nothing(oxfordshire):
     client.post(
         "/accounts/confirm-email/", {"action": "verify", "code": last_code(emails_to("twice@example.com"))}
     )
-    again = register(host_client("worcestershire"), "twice@example.com")
+    link = family_invitation_link("worcestershire", "twice@example.com")
+    again = register(host_client("worcestershire"), "twice@example.com", following=link)
     assert again["Location"] == "/accounts/confirm-email/"  # the same next page as for a new address
     assert "already" in emails_to("twice@example.com")[-1].lower()  # the owner is told, by email only
 

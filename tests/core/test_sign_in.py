@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Membership
 from core.roles import Role
-from tests.conftest import host_client
+from tests.conftest import family_invitation_link, host_client
 from tests.factories import MembershipFactory, UserFactory
 from tests.hashers import CountingHasher
 from tests.mail import emails_to, last_code, texts_to
@@ -22,8 +22,9 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def sign_in_step_1(client, email, password=PASSWORD):
-    return client.post("/accounts/login/", {"login": email, "password": password})
+def sign_in_step_1(client, email, password=PASSWORD, following=""):
+    data = {"login": email, "password": password, **({"next": following} if following else {})}
+    return client.post("/accounts/login/", data)
 
 
 @pytest.fixture
@@ -135,7 +136,10 @@ def test_one_identity_signs_in_to_two_councils(db):
 
 def test_someone_from_another_council_is_offered_to_join(oxon_parent, worcestershire):
     client = host_client("worcestershire")
-    sign_in_step_1(client, oxon_parent.email)
+    # Worcestershire admits only people following an invitation's link sent to their address.
+    sign_in_step_1(
+        client, oxon_parent.email, following=family_invitation_link("worcestershire", oxon_parent.email)
+    )
     # The second factor first: nothing is granted to a password alone.
     response = client.post(
         "/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))}
@@ -234,7 +238,9 @@ def test_get_user_model_is_the_public_identity():
 
 def test_a_stricter_council_joined_later_asks_for_a_new_password(oxon_parent, worcestershire):
     client = host_client("worcestershire")
-    sign_in_step_1(client, oxon_parent.email)
+    sign_in_step_1(
+        client, oxon_parent.email, following=family_invitation_link("worcestershire", oxon_parent.email)
+    )
     client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
     client.post("/accounts/join/", {"join": "yes"})
     response = client.get("/account/", follow=True)
