@@ -117,7 +117,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/signed-out/"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    # Per address tried: core.accounts.limits, across every council (allauth's own count is per site).
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/10s/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -158,13 +159,16 @@ CACHES = {
         # Every key carries the council's schema (STACK.md: cache keys through make_key).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
+    },
+    # Deliberately not per council: failed passwords and sign-in codes counted per identity across every
+    # council's site (core.accounts.limits is its only user). Same store as "default" (with locmem, the
+    # same LOCATION is the same dictionary), its keys under their own prefix and with no schema.
+    "identity": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "identity"},
 }
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES["default"].update(
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    )
+    for alias in CACHES.values():
+        alias.update({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL})
 
 # Celery: with no broker configured, tasks run eagerly in-process (ARCHITECTURE.md 6).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

@@ -1,8 +1,20 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
+from django.contrib import messages
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.shortcuts import redirect
 
+from core.accounts import limits
 from core.accounts.passwords import current_policy, policy_errors
-from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
+from core.accounts.stages import (
+    ACCESS_REMOVED,
+    CouncilMembershipStage,
+    SignInCodeStage,
+    council_access_removed,
+    on_platform_host,
+    platform_sign_in_allowed,
+)
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY
 from core.models import Profile
 from core.roles import Role
@@ -10,6 +22,13 @@ from core.services import audit_record, membership_grant
 from tenants.selectors import council_name_current
 
 REGISTRATION_SESSION_KEY = "registration_details"
+# Failed passwords per address tried, across every council's site (core.accounts.limits).
+PASSWORD_FAILURE_LIMIT = 5
+PASSWORD_FAILURE_WINDOW_SECONDS = 5 * 60
+
+
+def _login_identity(credentials: dict) -> str:
+    return credentials.get("email") or credentials.get("username") or ""
 
 
 class CouncilAccountAdapter(DefaultAccountAdapter):
@@ -19,6 +38,15 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         """As allauth does; and if the password is right but no longer meets the rules of every council
         this person belongs to (a council joined later may be stricter), ask for a new one after sign-in."""
         user = super().authenticate(request, **credentials)
+        if user is not None and on_platform_host() and not platform_sign_in_allowed(user):
+            # Not someone the platform's host signs in: answered exactly as a wrong password is (the
+            # same page and error, a failure counted), so the host does not tell whether it was right.
+            self.pre_authenticate(request, **credentials)  # allauth gave back this try on success
+            self.authentication_failed(request, **credentials)
+            user_login_failed.send(
+                sender=__name__, credentials={"email": _login_identity(credentials)}, request=request
+            )
+            return None
         password = credentials.get("password")
         if user is not None and password:
             broken = policy_errors(password, current_policy(user))
@@ -27,6 +55,35 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
             else:
                 request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
         return user
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        super().pre_authenticate(request, **credentials)  # allauth's limit per IP address
+        identity = _login_identity(credentials)
+        if limits.failures_count(kind=limits.PASSWORD, identity=identity) >= PASSWORD_FAILURE_LIMIT:
+            raise self.validation_error("too_many_login_attempts")
+
+    def authentication_failed(self, request, **credentials) -> None:
+        super().authentication_failed(request, **credentials)
+        limits.failure_record(
+            kind=limits.PASSWORD,
+            identity=_login_identity(credentials),
+            window_seconds=PASSWORD_FAILURE_WINDOW_SECONDS,
+        )
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        # A password reset from the emailed link ends the lock, as allauth's own count does.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        limits.failures_clear(kind=limits.PASSWORD, identity=_login_identity(credentials))
+
+    def pre_login(self, request, user, **kwargs):
+        """Before any stage (and so before any email or text with a code): someone whose access to this
+        council was removed goes no further."""
+        response = super().pre_login(request, user, **kwargs)
+        if response is None and not on_platform_host() and council_access_removed(user):
+            clear_login(request)
+            messages.error(request, ACCESS_REMOVED)
+            return redirect("account_login")
+        return response
 
     def is_open_for_signup(self, request) -> bool:
         return not on_platform_host()
