@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection
 from django.dispatch import receiver
 
+from core.accounts.services import account_change_notify
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY, SESSION_SCHEMA_KEY
 from core.services import audit_record
 
@@ -39,6 +40,8 @@ def audit_password(sender, request, user, **kwargs):
     audit_record(actor=user, action="account.password_changed", target=user)
     if request is not None and hasattr(request, "session"):
         request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
+    if user.email:
+        account_change_notify(user=user, to=user.email, change="password")
 
 
 @receiver(email_changed)
@@ -49,6 +52,9 @@ def audit_email_change(sender, request, user, from_email_address, to_email_addre
         target=user,
         detail={"from": getattr(from_email_address, "email", ""), "to": to_email_address.email},
     )
+    # The address the account had is told: if this was not its owner, they know, and how to act.
+    if from_email_address is not None and from_email_address.email.lower() != to_email_address.email.lower():
+        account_change_notify(user=user, to=from_email_address.email, change="email")
 
 
 @receiver(email_confirmed)

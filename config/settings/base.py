@@ -127,6 +127,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Changing the email address (add, remove, make primary) asks for the password again first, as do Update
+# account's mobile number (core.accounts.views.update_account) and the password change (its old password).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 LOGIN_REDIRECT_URL = "/account/"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live an hour and die when the password changes
 

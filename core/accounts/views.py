@@ -1,9 +1,11 @@
+from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.decorators import login_stage_required
 from allauth.account.internal.stagekit import stash_login
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +15,7 @@ from core.accounts import codes
 from core.accounts.adapter import REGISTRATION_SESSION_KEY
 from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateAccountForm
 from core.accounts.passwords import current_policy
+from core.accounts.services import account_change_notify
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
 from core.models import Profile
 from core.roles import HEALTH_ROLES, STAFF_ROLES, Role
@@ -154,9 +157,23 @@ def my_account(request):
     )
 
 
+def _changes_mobile(request) -> bool:
+    """Whether this request would change the mobile number that sign-in codes and texts go to."""
+    if request.method != "POST" or on_platform_host():
+        return False
+    current = Profile.objects.filter(user=request.user).values_list("mobile_phone", flat=True).first()
+    return request.POST.get("mobile_phone", "").strip() != (current or "").strip()
+
+
 @login_required
+@reauthentication_required(enabled=_changes_mobile)
 @require_http_methods(["GET", "POST"])
 def update_account(request):
+    """Names on the identity, the rest in this council's profile. A new mobile number (where sign-in codes
+    may go) asks for the password first (allauth's reauthentication, then this request resumes), and the
+    account's address is told."""
+    if on_platform_host():
+        raise Http404  # the platform's host keeps no profile: these details belong to a council
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     initial = {"forename": request.user.first_name, "surname": request.user.last_name}
     form = UpdateAccountForm(request.POST or None, instance=profile, initial=initial)
@@ -172,6 +189,8 @@ def update_account(request):
                 target=request.user,
                 detail={"fields": form.changed_data},
             )
+            if "mobile_phone" in form.changed_data:
+                account_change_notify(user=request.user, to=request.user.email, change="mobile")
         messages.success(request, "Your details have been updated.")
         return redirect(reverse("my_account"))
     return render(request, "core/accounts/update_account.html", {"form": form})
