@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection
 from django.dispatch import receiver
 
+from core.accounts.registration import registration_details_drop
 from core.accounts.services import account_change_notify
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY, SESSION_SCHEMA_KEY
 from core.services import audit_record
@@ -18,6 +19,7 @@ from core.services import audit_record
 def bind_session_to_council(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_SCHEMA_KEY] = connection.schema_name
+        registration_details_drop(request=request)  # an abandoned registration's name and address
     audit_record(actor=user, action="signin.succeeded", target=user)
 
 

@@ -137,6 +137,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live an hour and die when the pa
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages can name a person's email address: they stay in the server-side session, not a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en-gb"
@@ -186,6 +188,8 @@ CELERY_BEAT_SCHEDULE = {
     "drafts-purge": {"task": "ehc.tasks.drafts_purge_everywhere", "schedule": 24 * 60 * 60},
     "advice-reminders": {"task": "hub.tasks.advice_reminders_everywhere", "schedule": 24 * 60 * 60},
     "notifications-requeue": {"task": "core.tasks.notifications_requeue_everywhere", "schedule": 15 * 60},
+    # Expired sessions (one table, in public) are deleted, with whatever they held.
+    "sessions-clear": {"task": "core.tasks.sessions_clear", "schedule": 60 * 60},
 }
 
 # Email: files under var/mail in development and tests; GOV.UK Notify in production.

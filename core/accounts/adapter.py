@@ -7,6 +7,11 @@ from django.shortcuts import redirect
 
 from core.accounts import limits
 from core.accounts.passwords import current_policy, policy_errors
+from core.accounts.registration import (
+    REGISTRATION_SESSION_KEY,  # noqa: F401 (imported from here by others)
+    registration_details_drop,
+    registration_details_get,
+)
 from core.accounts.stages import (
     ACCESS_REMOVED,
     CouncilMembershipStage,
@@ -21,7 +26,6 @@ from core.roles import Role
 from core.services import audit_record, membership_grant
 from tenants.selectors import council_name_current
 
-REGISTRATION_SESSION_KEY = "registration_details"
 # Failed passwords per address tried, across every council's site (core.accounts.limits).
 PASSWORD_FAILURE_LIMIT = 5
 PASSWORD_FAILURE_WINDOW_SECONDS = 5 * 60
@@ -117,7 +121,7 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         """Step 2 of registration saves the identity with step 1's details, and in this council a
         profile and a membership: registering on a council's site is joining it."""
-        details = request.session.get(REGISTRATION_SESSION_KEY) or {}
+        details = registration_details_get(request=request) or {}
         user.first_name = details.get("forename", "")
         user.last_name = details.get("surname", "")
         with transaction.atomic():
@@ -127,5 +131,5 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
             role = Role.EDUCATION_PROFESSIONAL if details.get("is_professional") else Role.PARENT
             membership_grant(user=user, role=role, by=user)
             audit_record(actor=user, action="account.registered", target=user, detail={"role": role})
-        request.session.pop(REGISTRATION_SESSION_KEY, None)
+        registration_details_drop(request=request)
         return user

@@ -12,9 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from core.accounts import codes
-from core.accounts.adapter import REGISTRATION_SESSION_KEY
 from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateAccountForm
 from core.accounts.passwords import current_policy
+from core.accounts.registration import (
+    registration_details_drop,
+    registration_details_get,
+    registration_details_keep,
+)
 from core.accounts.services import account_change_notify
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
 from core.models import Profile
@@ -37,14 +41,19 @@ def register_details(request):
     ):
         # Where the person was going (a form, an invitation): "Registration completed" leads back there.
         request.session[REGISTRATION_NEXT_SESSION_KEY] = following
-    initial = request.session.get(REGISTRATION_SESSION_KEY)
+    initial = registration_details_get(request=request)
     form = RegistrationDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        request.session[REGISTRATION_SESSION_KEY] = {
-            **{k: v for k, v in form.cleaned_data.items()},
-        }
+        registration_details_keep(request=request, details=dict(form.cleaned_data))
         return redirect("account_signup")
     return render(request, "core/accounts/register_details.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def register_cancel(request):
+    """ "Cancel" on a registration step: step 1's answers are dropped, and home."""
+    registration_details_drop(request=request)
+    return redirect("home")
 
 
 class RegisterAccountView(SignupView):
@@ -53,7 +62,7 @@ class RegisterAccountView(SignupView):
     template_name = "core/accounts/register_account.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated and not request.session.get(REGISTRATION_SESSION_KEY):
+        if not request.user.is_authenticated and not registration_details_get(request=request):
             return redirect("register_details")
         return super().dispatch(request, *args, **kwargs)
 

@@ -242,3 +242,51 @@ def test_registering_a_taken_address_takes_as_long_as_a_new_one(oxfordshire, set
         assert not Profile.objects.filter(user__email__endswith="@rehearsal.invalid").exists()
     assert not get_user_model().objects.filter(email__endswith="@rehearsal.invalid").exists()
     assert get_user_model().objects.filter(email__startswith="timing-new-").count() == 15
+
+
+def _details_kept(client) -> bool:
+    return "registration_details" in client.session
+
+
+def test_cancel_drops_step_1s_name_and_address(db):
+    client = host_client("oxfordshire")
+    client.post("/accounts/register/", STEP_1)
+    assert _details_kept(client)
+    page = client.get("/accounts/signup/").content.decode()
+    assert 'href="/accounts/register/cancel/">Cancel</a>' in page
+    assert client.get("/accounts/register/cancel/")["Location"] == "/"
+    assert not _details_kept(client)
+    assert client.get("/accounts/signup/")["Location"] == "/accounts/register/"
+
+
+def test_step_1s_answers_expire_with_the_registration_window(db):
+    client = host_client("oxfordshire")
+    client.post("/accounts/register/", STEP_1)
+    # An abandoned registration's session expires at the end of the window (then clearsessions deletes it).
+    assert client.session.get_expiry_age() <= 60 * 60
+    session = client.session
+    session["registration_details"]["saved_at"] -= 61 * 60
+    session.save()
+    assert client.get("/accounts/signup/")["Location"] == "/accounts/register/"
+    assert not _details_kept(client)
+    assert 'value="High Street"' not in client.get("/accounts/register/").content.decode()
+
+
+def test_step_2_drops_step_1s_answers_for_a_taken_address_too(db):
+    taken = f"taken-{uuid.uuid4().hex[:8]}@example.com"
+    UserFactory(email=taken)
+    client = host_client("worcestershire")
+    register(client, taken)
+    assert not _details_kept(client)
+
+
+def test_signing_in_drops_an_abandoned_registrations_answers(db):
+    user = UserFactory(email=f"abandoned-{uuid.uuid4().hex[:8]}@example.com")
+    with schema_context("oxfordshire"):
+        Membership.objects.create(user=user, role=Role.PARENT)
+    client = host_client("oxfordshire")
+    client.post("/accounts/register/", STEP_1)
+    client.post("/accounts/login/", {"login": user.email, "password": "correct horse battery staple"})
+    client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(user.email))})
+    assert client.get("/account/").status_code == 200
+    assert not _details_kept(client)
