@@ -11,7 +11,6 @@ from django_tenants.utils import schema_context
 
 from core.models import Profile
 from core.roles import Role
-from core.tasks import sessions_clear
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
@@ -31,6 +30,8 @@ def test_flash_messages_are_kept_in_the_session_not_in_a_cookie(oxfordshire):
 
 
 def test_expired_sessions_are_cleared_on_a_schedule(db):
+    from core.tasks import sessions_clear
+
     assert settings.CELERY_BEAT_SCHEDULE["sessions-clear"]["task"] == "core.tasks.sessions_clear"
     expired, live = SessionStore(), SessionStore()
     expired["registration_details"] = {"saved_at": 0, "details": {"forename": "Gone"}}
