@@ -157,6 +157,7 @@ def test_a_stolen_session_cannot_change_the_email_address_without_the_password(
 
     resumed = client.post(asked["Location"], {"password": PASSWORD})
     assert resumed.status_code == 302  # the change asked for goes on: a code to the new address
+    assert "menu.parent@example.com" not in emails_to(taker)[-1]  # which names nobody
     with django_capture_on_commit_callbacks(execute=True):  # notifications go once the change commits
         client.post(
             "/accounts/confirm-email/",
