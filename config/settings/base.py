@@ -117,7 +117,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/signed-out/"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    # Per address tried: core.accounts.limits, across every council (allauth's own count is per site).
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/10s/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -126,6 +127,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Changing the email address (add, remove, make primary) asks for the password again first, as do Update
+# account's mobile number (core.accounts.views.update_account) and the password change (its old password).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 LOGIN_REDIRECT_URL = "/account/"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live an hour and die when the password changes
 
@@ -133,6 +137,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live an hour and die when the pa
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages can name a person's email address: they stay in the server-side session, not a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en-gb"
@@ -158,13 +164,16 @@ CACHES = {
         # Every key carries the council's schema (STACK.md: cache keys through make_key).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
+    },
+    # Deliberately not per council: failed passwords and sign-in codes counted per identity across every
+    # council's site (core.accounts.limits is its only user). Same store as "default" (with locmem, the
+    # same LOCATION is the same dictionary), its keys under their own prefix and with no schema.
+    "identity": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "identity"},
 }
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES["default"].update(
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    )
+    for alias in CACHES.values():
+        alias.update({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL})
 
 # Celery: with no broker configured, tasks run eagerly in-process (ARCHITECTURE.md 6).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -179,6 +188,8 @@ CELERY_BEAT_SCHEDULE = {
     "drafts-purge": {"task": "ehc.tasks.drafts_purge_everywhere", "schedule": 24 * 60 * 60},
     "advice-reminders": {"task": "hub.tasks.advice_reminders_everywhere", "schedule": 24 * 60 * 60},
     "notifications-requeue": {"task": "core.tasks.notifications_requeue_everywhere", "schedule": 15 * 60},
+    # Expired sessions (one table, in public) are deleted, with whatever they held.
+    "sessions-clear": {"task": "core.tasks.sessions_clear", "schedule": 60 * 60},
 }
 
 # Email: files under var/mail in development and tests; GOV.UK Notify in production.

@@ -28,11 +28,8 @@ CLAMAV_DATABASE = env("CLAMAV_DATABASE")
 # each process would count and queue on its own, so production refuses to start without it.
 REDIS_URL = env("REDIS_URL")
 CACHES = {
-    "default": {
-        **CACHES["default"],  # noqa: F405
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-    }
+    alias: {**options, "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    for alias, options in CACHES.items()  # noqa: F405 (the per-council default and the identity counters)
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False

@@ -29,6 +29,15 @@ def platform_sign_in_allowed(user) -> bool:
     return user.is_staff or bool(health_councils_of(user=user))
 
 
+def council_access_removed(user) -> bool:
+    """Someone whose membership of this council was ended: they may not sign in here, nor rejoin by
+    signing in. Checked before any code is sent (CouncilAccountAdapter.pre_login) and again by the stage."""
+    return not membership_roles(user=user) and Membership.objects.filter(user=user).exists()
+
+
+ACCESS_REMOVED = "Your access to this portal has been removed. Contact the SEND team."
+
+
 class CouncilMembershipStage(LoginStage):
     key = "council_membership"
     urlname = "account_join_council"
@@ -49,9 +58,7 @@ class CouncilMembershipStage(LoginStage):
             return headed_redirect_response("staff_invitation_answer"), True
         if Membership.objects.filter(user=user).exists():
             # Their access here was removed: they cannot give it back to themselves by joining.
-            messages.error(
-                self.request, "Your access to this portal has been removed. Contact the SEND team."
-            )
+            messages.error(self.request, ACCESS_REMOVED)
             return headed_redirect_response("account_login"), False
         return headed_redirect_response(self.urlname), True
 

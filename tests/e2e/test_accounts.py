@@ -64,6 +64,7 @@ def people(django_db_setup, django_db_blocker):
             "oxon_parent": make(unique("oxon-parent"), [("oxfordshire", Role.PARENT)]),
             "expiry_parent": make(unique("expiry"), [("oxfordshire", Role.PARENT)]),
             "worcs_parent": make(unique("worcs-parent"), [("worcestershire", Role.PARENT)]),
+            "mover": make(unique("mover"), [("oxfordshire", Role.PARENT)]),
             "slt": make(
                 unique("slt"),
                 [("nelincs", Role.HEALTH_PROFESSIONAL), ("oxfordshire", Role.HEALTH_PROFESSIONAL)],
@@ -201,6 +202,29 @@ def test_worcestershire_refuses_the_current_password_on_change(visit, url, page,
     page.get_by_role("button", name="Change Password").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("different to your current password")
     assert_accessible(page)
+
+
+def test_a_new_mobile_number_asks_for_the_password_first(visit, url, page, people):
+    email = people["mover"]
+    accounts = Accounts(visit(url("oxfordshire", "/accounts/login/")))
+    accounts.sign_in(email, PASSWORD)
+    accounts.enter_code(last_code(emails_to(email)))
+    visit(url("oxfordshire", "/account/update/"))
+    page.get_by_label("Street").fill("Broad Street")
+    page.get_by_label("Town/City").fill("Oxford")
+    page.get_by_label("Postcode").fill("OX1 3BD")
+    page.get_by_label("Mobile number").fill("07700 900777")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill("not my password")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    assert "your account was changed (mobile number)" in emails_to(email)[-1]
 
 
 def test_a_health_professional_signs_in_to_two_councils_with_one_identity(visit, url, page, people):
