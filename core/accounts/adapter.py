@@ -22,11 +22,14 @@ from core.accounts.stages import (
     on_platform_host,
     platform_sign_in_allowed,
 )
+from core.accounts.views import invitation_only_page
 from core.admission import admission_allowed
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY
 from core.models import Profile
 from core.roles import Role
+from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
+from core.staff.services import staff_invitations_open_for
 from tenants.selectors import council_name_current
 
 # Failed passwords per address tried, across every council's site (core.accounts.limits).
@@ -86,11 +89,27 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         """Before any stage (and so before any email or text with a code): someone whose access to this
         council was removed goes no further."""
         response = super().pre_login(request, user, **kwargs)
-        if response is None and not on_platform_host() and council_access_removed(user):
+        if response is not None or on_platform_host():
+            return response
+        if council_access_removed(user):
             clear_login(request)
             messages.error(request, ACCESS_REMOVED)
             return redirect("account_login")
+        if not kwargs.get("signup") and not self._may_join_or_belongs(
+            request, user, kwargs.get("redirect_url")
+        ):
+            # An invitation-only council and no invitation: said now, before a code is sent for nothing.
+            clear_login(request)
+            return invitation_only_page(request, signing_in=True)
         return response
+
+    @staticmethod
+    def _may_join_or_belongs(request, user, following: str | None) -> bool:
+        return (
+            admission_allowed(request, following=following, email=user.email)
+            or bool(membership_roles(user=user))
+            or bool(staff_invitations_open_for(email=user.email))
+        )
 
     def is_open_for_signup(self, request) -> bool:
         # An invitation-only council: only someone following an invitation's link (allauth then shows

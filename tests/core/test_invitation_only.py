@@ -96,20 +96,29 @@ def _signed_in_past_the_code(client, user, following=""):
     return client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(user.email))})
 
 
-def test_joining_without_an_invitation_is_refused(oxfordshire, worcestershire):
+def _password_step(client, user, following=""):
+    data = {"login": user.email, "password": PASSWORD, **({"next": following} if following else {})}
+    return client.post("/accounts/login/", data)
+
+
+def test_joining_without_an_invitation_is_refused_before_any_code_is_sent(oxfordshire, worcestershire):
     user = UserFactory(email=unique("joiner"))
     with schema_context("oxfordshire"):
         MembershipFactory(user=user, role=Role.PARENT)
     client = host_client("worcestershire")
-    assert _signed_in_past_the_code(client, user)["Location"] == "/accounts/join/"
-    page = client.get("/accounts/join/").content.decode()
-    assert "You need an invitation to use this portal" in page
-    assert "Do you want to use your account" not in page
-    crafted = client.post("/accounts/join/", {"join": "yes"})
-    assert crafted.status_code == 403
+    page = _password_step(client, user)
+    html = page.content.decode()
+    assert page.status_code == 403  # refused, with the page saying why
+    assert "You need an invitation to use this portal" in html
+    assert "Do you want to use your account" not in html
+    assert emails_to(user.email) == []  # no code was sent for a sign-in that cannot succeed
+    assert "account_login" not in client.session  # the half-done sign-in is dropped
+    # Nothing further can be crafted: the join step and the code step have no sign-in to act on.
+    client.post("/accounts/join/", {"join": "yes"})
+    client.post("/accounts/code/", {"action": "finish", "code": "000000"})
     with schema_context("worcestershire"):
         assert not Membership.objects.filter(user=user).exists()
-    assert client.post("/accounts/join/", {"join": "no"})["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
 
 
 def test_joining_with_an_invitation_for_another_address_is_refused(oxfordshire, worcestershire):
@@ -118,8 +127,9 @@ def test_joining_with_an_invitation_for_another_address_is_refused(oxfordshire, 
         MembershipFactory(user=user, role=Role.PARENT)
     link = family_invitation_link("worcestershire", unique("someone-else"))
     client = host_client("worcestershire")
-    _signed_in_past_the_code(client, user, following=link)
-    assert client.post("/accounts/join/", {"join": "yes"}).status_code == 403
+    assert "You need an invitation" in _password_step(client, user, following=link).content.decode()
+    assert emails_to(user.email) == []
+    client.post("/accounts/join/", {"join": "yes"})  # crafted: no sign-in in progress to act on
     with schema_context("worcestershire"):
         assert not Membership.objects.filter(user=user).exists()
 
