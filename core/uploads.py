@@ -21,6 +21,7 @@ from django.http import FileResponse
 
 from core.scanning import Scanner, ScannerError, get_scanner
 from core.services import audit_record
+from core.upload_handlers import OversizedUpload
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,11 @@ def upload_check(
         logger.error("Uploads of .%s are allowed but there is no content check for them", extension)
         raise UploadRefused(NOT_CHECKED, code="unchecked_type")
 
+    if isinstance(uploaded_file, OversizedUpload):  # reading it stopped at the limit, nothing was kept
+        raise UploadRefused(
+            f"The selected file must be smaller than {_megabytes(min(max_bytes, uploaded_file.limit))}",
+            code="size",
+        )
     read = _read(uploaded_file=uploaded_file, max_bytes=max_bytes, text=extension == "txt")
     if read.size == 0:
         raise UploadRefused("The selected file is empty", code="empty")
