@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
 
+from core.inputs import whole_number
 from core.scanning import Scanner, ScannerError, get_scanner
 from core.services import audit_record
 from core.upload_handlers import OversizedUpload
@@ -236,7 +237,8 @@ def attachment_action(request, *, action: str, field: str, attachments, build, a
     ``attachments`` (a queryset) and its file once the transaction commits. Returns {field: error}."""
     if action.startswith("remove_file:"):
         number = action.split(":", 1)[1]
-        attachment = attachments.filter(pk=int(number)).first() if number.isdigit() else None
+        number = whole_number(number)
+        attachment = attachments.filter(pk=number).first() if number is not None else None
         if attachment is not None:
             with transaction.atomic():
                 attachment.delete()

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.PasswordPolicyMiddleware",
+    "core.middleware.NulBytesRefusedMiddleware",
 ]
 
 TEMPLATES = [
