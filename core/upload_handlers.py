@@ -19,11 +19,13 @@ MB = 1024 * 1024
 
 
 class OversizedUpload(UploadedFile):
-    """Stands for a file that was over ``limit`` bytes: none of its content was kept (``size`` is how
-    many bytes were sent)."""
+    """Stands for a file that was over ``limit`` bytes: none of its content was kept (``received`` is
+    how many bytes were sent). Its ``size`` is 0, so that a Django form's FileField (the council logo
+    in the admin) refuses it as empty rather than store nothing under its name."""
 
-    def __init__(self, *, name, content_type, charset, content_type_extra, size: int, limit: int) -> None:
-        super().__init__(BytesIO(), name, content_type, size, charset, content_type_extra)
+    def __init__(self, *, name, content_type, charset, content_type_extra, received: int, limit: int) -> None:
+        super().__init__(BytesIO(), name, content_type, 0, charset, content_type_extra)
+        self.received = received
         self.limit = limit
 
 
@@ -72,7 +74,7 @@ class CouncilLimitUploadHandler(FileUploadHandler):
                 content_type=self.content_type,
                 charset=self.charset,
                 content_type_extra=self.content_type_extra,
-                size=self.received,
+                received=self.received,
                 limit=self.limit,
             )
         self.file.seek(0)
