@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "core.middleware.PasswordPolicyMiddleware",
     "core.middleware.NulBytesRefusedMiddleware",
+    "core.middleware.PasswordPolicyMiddleware",
 ]
 
 TEMPLATES = [
