@@ -139,3 +139,15 @@ def test_a_nul_byte_anywhere_in_a_request_answers_400_with_a_page(caseworker, me
     response = getattr(caseworker, method)(path, data)
     assert response.status_code == 400
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+@pytest.mark.parametrize("end", ["9999-12-31", "9999-11-01"])
+def test_an_exception_ending_in_year_9999_is_refused_on_the_page_not_a_500(caseworker, case, end):
+    response = caseworker.post(
+        f"/cases/{case.reference}/exceptions/add/",
+        {"kind": "closure", "start": "2026-09-02", "end": end, "reason": "School closed"},
+    )
+    assert response.status_code == 400
+    assert "The end date must be no more than 2 years from today" in response.content.decode()
+    with schema_context("oxfordshire"):
+        assert not case.exceptions.exists()
