@@ -6,7 +6,15 @@ POST, under the field names its own page uses (read from the page's rendered for
 with lists where one value is expected. Every answer is one of ANSWERS; an exception fails the test
 (the test client raises what a view raised).
 
-Bounded for CI: a few derandomized examples per URL, no example database."""
+Bounded for CI: a few derandomized examples per URL, no example database.
+
+What it found on the code before issue #12 (each fixed, with a test of its own in tests/core/
+test_inputs.py): a NUL byte in a case reference in the address answered 500 on every page under
+cases/<reference>/ and children/<reference>/ (PostgreSQL refuses NUL in text): one middleware now
+answers 400 to a NUL byte anywhere in a request. Probing the kinds of mistake it shows found more:
+"²" (``str.isdigit`` says yes, ``int`` says no) and non-numbers in hidden row counts, remove_file and
+remove_row buttons, date parts, the case list's caseworker filter, the records page, invitations and
+the hub's team filter; and a time-limit exception ending in year 9999."""
 
 import re
 from html.parser import HTMLParser
@@ -192,6 +200,8 @@ NASTY = [
     "1e999",
     "NaN",
     "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
     "31",
     "13",
     "0000",
