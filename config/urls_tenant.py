@@ -34,6 +34,7 @@ urlpatterns = [
     path("admin/", council_admin_site.urls),
 ]
 
+handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler429 = "core.views.too_many_requests"

@@ -3,6 +3,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.shortcuts import redirect
 from django_tenants.utils import get_public_schema_name
@@ -80,3 +81,33 @@ class PasswordPolicyMiddleware:
             )
             return redirect("account_change_password")
         return self.get_response(request)
+
+
+class NulByteRefused(SuspiciousOperation):
+    """A request whose address, query or form carries a NUL byte."""
+
+
+class NulBytesRefusedMiddleware:
+    """No text with a NUL byte reaches a view: answered 400 (core/400.html) instead.
+
+    PostgreSQL can neither store nor compare text holding one (psycopg raises, the page answered 500),
+    and nobody types one. Django's form fields refuse them, but most pages read their values by hand
+    from request.GET and request.POST, and a case reference comes from the address: one check here
+    rather than one in each of them. Files are not checked (their names are cleaned where they are
+    shown, and they are stored under names of our own)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path_info
+            or _carries_nul(request.GET)
+            or (request.method == "POST" and _carries_nul(request.POST))
+        ):
+            raise NulByteRefused("A NUL byte in the request")
+        return self.get_response(request)
+
+
+def _carries_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())

@@ -63,6 +63,10 @@ def council_logo(request):
     return response
 
 
+def bad_request(request, exception=None):
+    return render(request, "core/400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "core/403.html", status=403)
 

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.middleware.NulBytesRefusedMiddleware",
     "core.middleware.PasswordPolicyMiddleware",
 ]
 
@@ -255,3 +256,21 @@ NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=60)
 # database holding only the EICAR test signature (make builds it); production points at ClamAV's own.
 UPLOAD_SCANNER = env("UPLOAD_SCANNER", default="core.scanning.ClamAVScanner")
 CLAMAV_DATABASE = env("CLAMAV_DATABASE", default=str(VAR_DIR / "clamav" / "eicar.hdb"))
+
+# Reading an upload stops at the council's limit (core.upload_handlers): nothing bigger is kept in
+# memory or in a temporary file. UPLOAD_MAX_MB is the largest limit a council may set (the
+# configuration's upload_max_mb); UPLOAD_REQUEST_MAX_BYTES, the largest request body the web server in
+# front accepts: that file plus the form around it (deploy/nginx.conf, deploy/README.md).
+FILE_UPLOAD_HANDLERS = ["core.upload_handlers.CouncilLimitUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # 2.5 MB: a smaller request's file stays in memory
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+# Everything but files: a form's answers, however long, are far below 2.5 MB and 1,000 fields (a
+# request form with every table full posts a few hundred); more is refused with a 400. Pages take one
+# file at a time.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+UPLOAD_MAX_MB = 100
+# The fields (at most DATA_UPLOAD_MAX_MEMORY_SIZE) and the multipart headers around them.
+UPLOAD_FORM_OVERHEAD_BYTES = 3 * 1024 * 1024
+UPLOAD_REQUEST_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024 + UPLOAD_FORM_OVERHEAD_BYTES
