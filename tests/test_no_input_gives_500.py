@@ -325,13 +325,7 @@ def test_no_input_to_a_council_page_gives_a_500(name, route, people):
 
 
 # /account/update/ on the platform host reads a council's table (issue #12, fixed on another branch).
-KNOWN = {"update_account": "platform /account/update/ answers 500: fixed by the accounts work"}
-PLATFORM_CASES = [
-    pytest.param(name, route, marks=pytest.mark.xfail(reason=KNOWN[name], strict=False))
-    if name in KNOWN
-    else (name, route)
-    for name, route in PLATFORM
-]
+PLATFORM_CASES = list(PLATFORM)
 
 
 @pytest.mark.parametrize(("name", "route"), PLATFORM_CASES, ids=[name for name, _ in PLATFORM])
