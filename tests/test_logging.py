@@ -4,6 +4,7 @@ record was written (its logger, type or stack is there), then that the personal 
 
 import io
 import logging
+import sys
 import uuid
 
 import pytest
@@ -187,3 +188,26 @@ def test_runserver_lines_keep_the_path_not_the_query(console):
     text = console.getvalue()
     assert 'INFO django.server "GET /cases/ HTTP/1.1" 200 512\n' in text
     assert_nothing_personal(text, CHILD_FIRST)
+
+
+def test_the_formatter_never_falls_back_to_the_raw_record():
+    """A traceback another handler cached, a %d given text, a mapping, an object as the message: none
+    brings the value into the line, and nothing raises (logging would print the arguments to stderr)."""
+    formatter = SafeFormatter("%(levelname)s %(message)s")
+    try:
+        raise ProbeError(EMAIL)
+    except ProbeError:
+        record = logging.getLogger("ehc.probe").makeRecord(
+            "ehc.probe", logging.ERROR, __file__, 1, "Sent %d to %s", (EMAIL, EMAIL), sys.exc_info()
+        )
+    record.exc_text = f"ProbeError: {EMAIL}"  # as logging.Formatter caches it
+    assert formatter.format(record).startswith("ERROR Sent %d to %s\nTraceback (most recent call last):\n")
+    assert "tests.test_logging.ProbeError: [Filtered]" in formatter.format(record)
+    assert EMAIL not in formatter.format(record)
+
+    mapping = logging.makeLogRecord({"msg": "%(who)s has case %(case)s", "args": {"who": EMAIL, "case": 7}})
+    assert formatter.format(mapping).endswith(" [Filtered] has case 7")
+    an_object = logging.makeLogRecord({"msg": {"email": EMAIL}, "args": ()})
+    assert formatter.format(an_object).endswith(" dict: [Filtered]")
+    broken = logging.makeLogRecord({"msg": "%(missing)s", "args": {"email": EMAIL}, "created": "x"})
+    assert EMAIL not in formatter.format(broken)
