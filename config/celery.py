@@ -2,7 +2,9 @@
 only while that council exists and is switched on."""
 
 import logging
+import logging.config
 
+from celery import signals
 from django.db import connection
 from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task
 from tenant_schemas_celery.task import TenantTask
@@ -52,6 +54,15 @@ class CouncilTask(TenantTask):
 
 class CouncilCeleryApp(CeleryApp):
     task_cls = "config.celery:CouncilTask"
+
+
+@signals.setup_logging.connect
+def logging_from_settings(**kwargs) -> None:
+    """The worker and beat log through Django's LOGGING (config/logs.py: nothing about a person), not
+    through handlers of Celery's own, whose lines hold every argument and exception message."""
+    from django.conf import settings  # noqa: PLC0415 (settings are configured by then)
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 app = CouncilCeleryApp("ehc_portal")

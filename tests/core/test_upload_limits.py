@@ -218,3 +218,20 @@ def test_the_web_server_the_settings_and_the_configuration_agree_on_the_largest_
     read_timeout = re.search(r"^\s*proxy_read_timeout\s+(\d+)s;", nginx, re.MULTILINE)
     assert read_timeout
     assert int(read_timeout.group(1)) > gunicorn["timeout"]
+
+
+def test_the_web_servers_access_logs_write_paths_without_query_strings():
+    """Case search puts a child's name in the query string: neither access log may write it, nor the
+    referrer (the page before, with its query) or cookies."""
+    deploy = Path(__file__).resolve().parents[2] / "deploy"
+    namespace = runpy.run_path(str(deploy / "gunicorn.conf.py"))
+    gunicorn_format = namespace["access_log_format"]
+    assert "%(U)s" in gunicorn_format
+    for leak in ("%(r)s", "%(q)s", "%(f)s", "%(a)s", "{cookie}"):
+        assert leak not in gunicorn_format
+    nginx = (deploy / "nginx.conf").read_text()
+    log_format = re.search(r"log_format ehc_no_query (.*?);", nginx, re.S).group(1)
+    assert "$uri" in log_format
+    for leak in ("$request ", "$request_uri", "$args", "$query_string", "$http_referer", "$http_cookie"):
+        assert leak not in log_format
+    assert "access_log /dev/stdout ehc_no_query;" in nginx
