@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django_tenants.utils import get_public_schema_name
 
 SESSION_SCHEMA_KEY = "_council_schema"
@@ -55,6 +56,49 @@ class CouncilSessionMiddleware:
         if connection.schema_name == get_public_schema_name() or not hasattr(request, "council_config"):
             return PLATFORM_IDLE_MINUTES
         return request.council_config.session_idle_minutes
+
+
+class PrivateResponsesMiddleware:
+    """No browser or proxy keeps a copy of what a signed-in person was shown (a child's details, their
+    PDFs and files), nor of the sign-in, code, registration and invitation pages: ``Cache-Control:
+    private, no-store``. A page seen while signed out with nothing in the session stays cacheable, and
+    so does a response its view marked ``public`` (the council's logo, the same for everyone); static
+    files never reach this middleware (WhiteNoise answers them first). Signing out answers with
+    ``Clear-Site-Data``. Sits after CouncilSessionMiddleware, so a session it refused does not count as
+    signed in.
+    """
+
+    PRIVATE_PREFIXES = ("/accounts/", "/account/", "/invitations/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The session was read already (CouncilSessionMiddleware): no query of its own.
+        had_state = bool(request.session.keys())
+        signed_in = "_auth_user_id" in request.session
+        response = self.get_response(request)
+        private = had_state or bool(request.session.keys()) or request.path.startswith(self.PRIVATE_PREFIXES)
+        directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+        if private and "public" not in directives:
+            patch_cache_control(response, private=True, no_store=True)
+        if signed_in and "_auth_user_id" not in request.session:
+            # Signing out also tells the browser to drop whatever it kept for this site (ASVS 14.3.1).
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response: camera, microphone,
+    location and the like are refused to every page, and to anything a page could ever embed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
 
 
 class PasswordPolicyMiddleware:

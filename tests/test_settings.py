@@ -2,6 +2,7 @@
 has safe defaults, Sentry starts only where SENTRY_DSN is set, Celery is eager with no broker."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +153,40 @@ def test_a_broker_turns_eager_mode_off():
         },
     )
     assert result.stdout.strip() == "(False, 'redis://127.0.0.1:6379/3')", result.stderr
+
+
+def test_production_passes_djangos_deployment_checks():
+    """`manage.py check --deploy --fail-level WARNING` on production settings: HSTS for a year with
+    subdomains (and consent to preloading), HTTPS redirect, secure cookies, a strong key."""
+    # The test run's own async switch (tests/conftest.py) is something check --deploy rightly refuses.
+    left_out = {"DATABASE_URL", "SECRET_KEY", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in left_out}
+    env = {
+        **clean,
+        **PRODUCTION_ENV,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_cookies_are_host_only_by_name():
+    """__Host- cookies: the browser refuses them unless Secure, for the whole site and with no Domain, so
+    no sibling host can set or replace the session or CSRF cookie."""
+    result = django_eval(
+        "config.settings.production",
+        "settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('__Host-sessionid', '__Host-csrftoken', True)"
