@@ -9,18 +9,34 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# manage.py, Celery and the WSGI app refuse to guess their settings; make's own commands are development.
+DEV := DJANGO_SETTINGS_MODULE=config.settings.local
 
-.PHONY: help run test install assets browser lint migrate seed stop clean
+.PHONY: help run test install assets browser lint lock migrate seed stop clean
 
 help:
 	@echo "make run   set everything up and serve the four demo councils on http://<council>.localhost:$(PORT)/"
 	@echo "make test  set everything up and run the whole test suite, browser tests included"
 
-$(VENV)/.installed: pyproject.toml
+# Every package at the version requirements-dev.lock pins, its hash checked; then the project itself.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
+
+# After changing pyproject.toml's dependencies: requirements.lock (production) and requirements-dev.lock
+# (plus the dev and test extras, at the same versions), with hashes. Versions already locked stay unless
+# LOCK_ARGS=--upgrade (or --upgrade-package NAME).
+UV_VERSION := 0.13.9
+LOCK_ARGS ?=
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	  --quiet $(LOCK_ARGS) -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	  --extra dev --extra test -c requirements.lock --quiet $(LOCK_ARGS) -o requirements-dev.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
@@ -76,13 +92,13 @@ pdftools:
 	fi
 
 migrate: install scanner pdftools var/clamav/eicar.hdb
-	$(PY) manage.py migrate_schemas --executor=standard -v 0
+	$(DEV) $(PY) manage.py migrate_schemas --executor=standard -v 0
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

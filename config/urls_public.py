@@ -20,6 +20,7 @@ urlpatterns = [
     path("health/", hub_views.advice_everywhere, name="hub_everywhere"),
 ]
 
+handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler429 = "core.views.too_many_requests"

@@ -13,6 +13,8 @@ when they move on, and again in full before submitting:
 import datetime
 from dataclasses import dataclass, field
 
+from core.inputs import whole_number
+
 TEXT_LIMIT = 500
 TEXTAREA_LIMIT = 20_000
 MAX_TABLE_ROWS = 30
@@ -124,7 +126,8 @@ def answers_from_post(page: Page, post) -> dict:
                 part: post.get(f"{q.key}-{part}", "").strip() for part in ("day", "month", "year")
             }
         elif q.type == "table":
-            count = min(int(post.get(f"{q.key}-rows", "1") or 1), MAX_TABLE_ROWS)
+            rows = whole_number(post.get(f"{q.key}-rows", "1"))  # a hidden field: "1" if it is not a number
+            count = min(1 if rows is None else rows, MAX_TABLE_ROWS)
             answers[q.key] = [
                 {c.key: post.get(f"{q.key}-{i}-{c.key}", "").strip() for c in q.columns} for i in range(count)
             ]
@@ -138,13 +141,14 @@ def table_rows_change(page: Page, answers: dict, action: str) -> None:
     ``remove_row:<key>:<index>`` (works without JavaScript). Changes ``answers`` in place."""
     kind, _, target = action.partition(":")
     key, _, index = target.partition(":")
+    number = whole_number(index)
     for q in page.questions:
         if q.type == "table" and q.key == key:
             rows = answers.get(key) or []
             if kind == "add_row" and len(rows) < MAX_TABLE_ROWS:
                 rows.append({c.key: "" for c in q.columns})
-            elif kind == "remove_row" and index.isdigit() and int(index) < len(rows) and len(rows) > 1:
-                rows.pop(int(index))
+            elif kind == "remove_row" and number is not None and number < len(rows) and len(rows) > 1:
+                rows.pop(number)
             answers[key] = rows
 
 

@@ -3,8 +3,10 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django_tenants.utils import get_public_schema_name
 
 SESSION_SCHEMA_KEY = "_council_schema"
@@ -56,6 +58,49 @@ class CouncilSessionMiddleware:
         return request.council_config.session_idle_minutes
 
 
+class PrivateResponsesMiddleware:
+    """No browser or proxy keeps a copy of what a signed-in person was shown (a child's details, their
+    PDFs and files), nor of the sign-in, code, registration and invitation pages: ``Cache-Control:
+    private, no-store``. A page seen while signed out with nothing in the session stays cacheable, and
+    so does a response its view marked ``public`` (the council's logo, the same for everyone); static
+    files never reach this middleware (WhiteNoise answers them first). Signing out answers with
+    ``Clear-Site-Data``. Sits after CouncilSessionMiddleware, so a session it refused does not count as
+    signed in.
+    """
+
+    PRIVATE_PREFIXES = ("/accounts/", "/account/", "/invitations/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The session was read already (CouncilSessionMiddleware): no query of its own.
+        had_state = bool(request.session.keys())
+        signed_in = "_auth_user_id" in request.session
+        response = self.get_response(request)
+        private = had_state or bool(request.session.keys()) or request.path.startswith(self.PRIVATE_PREFIXES)
+        directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+        if private and "public" not in directives:
+            patch_cache_control(response, private=True, no_store=True)
+        if signed_in and "_auth_user_id" not in request.session:
+            # Signing out also tells the browser to drop whatever it kept for this site (ASVS 14.3.1).
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response: camera, microphone,
+    location and the like are refused to every page, and to anything a page could ever embed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class PasswordPolicyMiddleware:
     """After signing in with a password that a council's rules now refuse, the person changes it
     before doing anything else (ARCHITECTURE.md 2: the strictest policy of their councils)."""
@@ -80,3 +125,33 @@ class PasswordPolicyMiddleware:
             )
             return redirect("account_change_password")
         return self.get_response(request)
+
+
+class NulByteRefused(SuspiciousOperation):
+    """A request whose address, query or form carries a NUL byte."""
+
+
+class NulBytesRefusedMiddleware:
+    """No text with a NUL byte reaches a view: answered 400 (core/400.html) instead.
+
+    PostgreSQL can neither store nor compare text holding one (psycopg raises, the page answered 500),
+    and nobody types one. Django's form fields refuse them, but most pages read their values by hand
+    from request.GET and request.POST, and a case reference comes from the address: one check here
+    rather than one in each of them. Files are not checked (their names are cleaned where they are
+    shown, and they are stored under names of our own)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path_info
+            or _carries_nul(request.GET)
+            or (request.method == "POST" and _carries_nul(request.POST))
+        ):
+            raise NulByteRefused("A NUL byte in the request")
+        return self.get_response(request)
+
+
+def _carries_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())

@@ -21,6 +21,41 @@ class Membership(models.Model):
         return f"{self.user_id}: {self.get_role_display()}"
 
 
+class StaffInvitation(models.Model):
+    """An offer of a role in this council, sent to an email address. Nobody holds the role until the
+    owner of that address accepts it (core.staff.services): a council admin never picks an identity.
+    The link's token is never stored, only its HMAC digest; it works once, for 7 days, on this
+    council's site only."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=40, choices=Role.choices)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    # What the app that asked wants done once accepted, e.g. {"health_team": 3} (hub listens for it).
+    follow_up = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["email"], name="staffinvitation_email_idx")]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}: {self.get_role_display()}"
+
+
 class AuditEvent(models.Model):
     """Who did what, when, in this council. Written by services; never edited."""
 

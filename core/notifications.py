@@ -54,6 +54,7 @@ WAITING = {
     "invitation_accepted": "invitation accepted",
     "access_granted": "portal access",
     "access_removed": "portal access removed",
+    "account_changed": "your account was changed",
 }
 
 REFERENCE_HEADER = "X-Notification-Reference"

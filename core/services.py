@@ -1,20 +1,14 @@
-"""Writes that belong to the platform's core: memberships and audit records."""
+"""Writes that belong to the platform's core: memberships and audit records (staff invitations and a
+council admin's changes to memberships: core.staff.services)."""
 
 import logging
 from collections.abc import Iterable
 
-from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
-from django.contrib.auth import get_user_model
-from django.db import connection, models, transaction
-from django.urls import reverse
+from django.db import connection, models
 from django_tenants.utils import get_public_schema_name
 
 from core.models import AuditEvent, Membership
-from core.notifications import email_send
 from core.roles import Role
-from tenants.selectors import council_name_current
 
 logger = logging.getLogger(__name__)
 
@@ -88,46 +82,4 @@ def membership_grant(*, user, role: Role, by=None) -> Membership:
         created = True
     if created:
         audit_record(actor=by, action="membership.granted", target=membership, detail={"role": role})
-    return membership
-
-
-def staff_invite(*, request, email: str, first_name: str, last_name: str, role: Role, by) -> Membership:
-    """A council admin invites a member of staff: their identity (new, or the one they already have),
-    a membership with the role, and an email with a link to set their password (or to sign in)."""
-    email = email.strip().lower()
-    with transaction.atomic():
-        user, created = get_user_model().objects.get_or_create(
-            email=email, defaults={"first_name": first_name, "last_name": last_name}
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        # Only the person who reads this address can use the link, so the address counts as proved.
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        membership = membership_grant(user=user, role=role, by=by)
-        audit_record(actor=by, action="staff.invited", target=membership, detail={"role": role})
-    council = council_name_current()
-    if user.has_usable_password():
-        link = request.build_absolute_uri(reverse("account_login"))
-        action = "Sign in with your existing EHC Portal password"
-    else:
-        key = default_token_generator.make_token(user)
-        path = reverse(
-            "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key}
-        )
-        link = request.build_absolute_uri(path)
-        action = "Set your password (the link works once, for 1 hour)"
-    transaction.on_commit(
-        lambda: email_send(
-            to=email,
-            subject=f"{council}: you have been invited to the EHC Portal",
-            body=(
-                f"{by.get_full_name() or 'A council admin'} has invited you to {council}'s EHC Portal as "
-                f"{Role(role).label.lower()}.\n\n{action}:\n{link}\n\n"
-                "Each time you sign in we will also send you a code."
-            ),
-        )
-    )
     return membership

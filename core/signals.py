@@ -9,6 +9,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import connection
 from django.dispatch import receiver
 
+from core.accounts.registration import registration_details_drop
+from core.accounts.services import account_change_notify
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY, SESSION_SCHEMA_KEY
 from core.services import audit_record
 
@@ -17,6 +19,7 @@ from core.services import audit_record
 def bind_session_to_council(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_SCHEMA_KEY] = connection.schema_name
+        registration_details_drop(request=request)  # an abandoned registration's name and address
     audit_record(actor=user, action="signin.succeeded", target=user)
 
 
@@ -39,6 +42,8 @@ def audit_password(sender, request, user, **kwargs):
     audit_record(actor=user, action="account.password_changed", target=user)
     if request is not None and hasattr(request, "session"):
         request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
+    if user.email:
+        account_change_notify(user=user, to=user.email, change="password")
 
 
 @receiver(email_changed)
@@ -49,6 +54,9 @@ def audit_email_change(sender, request, user, from_email_address, to_email_addre
         target=user,
         detail={"from": getattr(from_email_address, "email", ""), "to": to_email_address.email},
     )
+    # The address the account had is told: if this was not its owner, they know, and how to act.
+    if from_email_address is not None and from_email_address.email.lower() != to_email_address.email.lower():
+        account_change_notify(user=user, to=from_email_address.email, change="email")
 
 
 @receiver(email_confirmed)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.db import InterfaceError, OperationalError, connection
 
 from config.celery import app
@@ -39,3 +40,10 @@ def notification_send(self, notification_id: int) -> str:
 def notifications_requeue_everywhere() -> dict[str, int]:
     """Every 15 minutes: queue again, council by council, notifications whose task never ran."""
     return councils_each(func=notifications_requeue)
+
+
+@app.task(acks_late=True)
+def sessions_clear() -> None:
+    """Hourly (beat): Django's clearsessions deletes expired sessions, and what they held (a sign-in half
+    done, registration step 1's answers). Sessions are one table, in the public schema."""
+    call_command("clearsessions")

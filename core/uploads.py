@@ -19,8 +19,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
 
+from core.inputs import whole_number
 from core.scanning import Scanner, ScannerError, get_scanner
 from core.services import audit_record
+from core.upload_handlers import OversizedUpload
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +109,11 @@ def upload_check(
         logger.error("Uploads of .%s are allowed but there is no content check for them", extension)
         raise UploadRefused(NOT_CHECKED, code="unchecked_type")
 
+    if isinstance(uploaded_file, OversizedUpload):  # reading it stopped at the limit, nothing was kept
+        raise UploadRefused(
+            f"The selected file must be smaller than {_megabytes(min(max_bytes, uploaded_file.limit))}",
+            code="size",
+        )
     read = _read(uploaded_file=uploaded_file, max_bytes=max_bytes, text=extension == "txt")
     if read.size == 0:
         raise UploadRefused("The selected file is empty", code="empty")
@@ -232,7 +239,8 @@ def attachment_action(request, *, action: str, field: str, attachments, build, a
     {field: error}."""
     if action.startswith("remove_file:"):
         number = action.split(":", 1)[1]
-        attachment = attachments.filter(pk=int(number)).first() if number.isdigit() else None
+        number = whole_number(number)
+        attachment = attachments.filter(pk=number).first() if number is not None else None
         if attachment is not None:
             with transaction.atomic():
                 removed = {"file": attachment.pk, "size": attachment.size, "type": attachment.extension}

@@ -57,10 +57,16 @@ def council_logo(request):
         raise Http404("No logo")
     response = FileResponse(logo.open("rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400"
-    # An SVG opened directly must not run script.
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    # An SVG opened directly must not run script, nor be framed.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/400.html", status=400)
 
 
 def permission_denied(request, exception=None):
@@ -76,8 +82,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No request context: the failure may be the database the context processors read.
+    # No request context: the failure may be the database the context processors read. The nonce
+    # (django-csp's, made without the database) lets the page's own inline style and script run.
+    nonce = getattr(request, "csp_nonce", "")
     html = loader.get_template("core/500.html").render(
-        {"site_title": "EHC Portal", "brand_colour": "#0b0c0c"}
+        {"site_title": "EHC Portal", "brand_colour": "#0b0c0c", "CSP_NONCE": nonce}
     )
     return HttpResponse(html, status=500)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import role_required
+from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc import services
 from ehc.messages_services import case_messages_prefetch
@@ -78,8 +79,8 @@ def _by_caseworker(cases, chosen: dict, *, user):
         return cases.filter(caseworker=user)
     if chosen["caseworker"] == "none":
         return cases.filter(caseworker__isnull=True)
-    if chosen["caseworker"].isdigit():
-        return cases.filter(caseworker_id=int(chosen["caseworker"]))
+    if (number := whole_number(chosen["caseworker"])) is not None:
+        return cases.filter(caseworker_id=number)
     chosen["caseworker"] = ""
     return cases
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
+from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc import entry_services
 from ehc.selectors import caseworkers_of_council
@@ -45,11 +46,7 @@ def _date_answer(post, key: str, label: str, missing: str | None) -> DateAnswer:
     if blank:
         return DateAnswer(key, typed, error=f"{label} must include a {' and '.join(blank)}", bad=blank)
     limits = {"day": 31, "month": 12, "year": 9999}
-    wrong = tuple(
-        part
-        for part in PARTS
-        if not typed[part].isdigit() or not 1 <= int(typed[part]) <= limits[part]  # noqa: PLR2004
-    )
+    wrong = tuple(part for part in PARTS if not 1 <= (whole_number(typed[part]) or 0) <= limits[part])
     if wrong:
         return DateAnswer(key, typed, error=f"{label} must be a real date", bad=wrong)
     if len(typed["year"]) != 4:  # noqa: PLR2004 (a year has 4 numbers)

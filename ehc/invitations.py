@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import role_required
+from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc import invitations_services as services
 from ehc.models import AccessStatus, CaseAccess
@@ -216,7 +217,7 @@ def invitations_pending(request):
     chosen, answer = set(saved.get("accept", [])), saved.get("continue", "")
     if request.method == "POST" and pending:
         ids = {access.pk for access in pending}
-        chosen = {int(v) for v in request.POST.getlist("invitation") if v.isdigit() and int(v) in ids}
+        chosen = {whole_number(v) for v in request.POST.getlist("invitation")} & ids
         answer = request.POST.get("continue", "")
         if answer not in {"yes", "no"}:
             errors["continue"] = "Select yes if you wish to continue with setting up your account"

@@ -328,6 +328,21 @@ class InvitationNotFound(Exception):
     or they already have one for the child): one answer for all, so a link reveals nothing."""
 
 
+def invited_email_for_link(token: str) -> str | None:
+    """The address an open acceptance link was sent to (core.admission: who may register or join an
+    invitation-only council), or None for an unknown, used or expired link."""
+    access = (
+        CaseAccess.objects.filter(
+            token_digest=token_digest(token), status=AccessStatus.VERIFIED, user__isnull=True
+        )
+        .only("email", "verified_at")
+        .first()
+    )
+    if access is None or link_expires(access) < timezone.now():
+        return None
+    return access.email
+
+
 def invitation_bind(*, token: str, user) -> CaseAccess:
     """The parent follows the acceptance link while signed in: the invitation becomes theirs (and waits
     in Invitations awaiting approval), and the link is used up.

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.accounts.forms import PostcodeField
 from core.decorators import role_required
+from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc import records_services
 from ehc.models import (
@@ -337,7 +338,7 @@ SECTION_OF = {
 
 
 def _id(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return whole_number(value)
 
 
 @role_required(*STAFF_ROLES)

@@ -405,6 +405,9 @@ def case_allocate(*, case: Case, caseworker, by) -> Case:
     return locked
 
 
+EXCEPTION_LATEST_DAYS = 2 * 366
+
+
 def case_exception_add(
     *, case: Case, kind: str, start: datetime.date, end: datetime.date, reason: str, by
 ) -> CaseException:
@@ -415,8 +418,11 @@ def case_exception_add(
         errors["kind"] = "Select the kind of exception"
     if not reason.strip():
         errors["reason"] = "Say what happened: it is kept for the statutory return"
+    latest = timezone.localdate() + datetime.timedelta(days=EXCEPTION_LATEST_DAYS)
     if end < start:
         errors["end"] = "The end date must be the same as or after the start date"
+    elif end > latest:  # (the clock adds weeks to these dates: year 9999 overflowed, a 500)
+        errors["end"] = "The end date must be no more than 2 years from today"
     elif start < case.received_on:
         errors["start"] = "The start date cannot be before the request was received"
     if errors:

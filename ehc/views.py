@@ -16,6 +16,7 @@ from core.formdefs import (
     summary_parts,
     table_rows_change,
 )
+from core.inputs import whole_number
 from core.models import FormDefinition
 from core.pdf import pdf_render
 from core.roles import STAFF_ROLES
@@ -306,7 +307,10 @@ def attachment(request, pk, file_id):
 def recover(request):
     """Recover a form: drafts, kept 30 days from their last save."""
     if request.method == "POST":
-        draft = _own_request(request, request.POST.get("delete"))
+        number = whole_number(request.POST.get("delete"))
+        if number is None:  # not a form's number (a changed button): no such form, not a crash
+            raise Http404("No such form")
+        draft = _own_request(request, number)
         if draft.is_draft:
             draft.delete()
             messages.success(request, "The form has been deleted.")

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class HubConfig(AppConfig):
     name = "hub"
     verbose_name = "Health hub"
+
+    def ready(self):
+        from core.staff.services import staff_invitation_accepted  # noqa: PLC0415
+        from hub.services import team_place_from_invitation  # noqa: PLC0415
+
+        staff_invitation_accepted.connect(team_place_from_invitation, dispatch_uid="hub_team_place")

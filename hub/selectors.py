@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from psycopg import sql
 
+from core.inputs import whole_number
 from core.roles import HEALTH_ROLES
 from ehc.workflow import Action
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
@@ -51,7 +52,7 @@ class AdviceFilters:
             search=query.get("q", "").strip()[:100],
             status=query.get("status", "") if query.get("status", "") in AdviceStatus.values else "",
             due=query.get("due", "") if query.get("due", "") in {"soon", "overdue"} else "",
-            team=query.get("team", "") if query.get("team", "").isdigit() else "",
+            team=query.get("team", "") if whole_number(query.get("team", "")) is not None else "",
             awaiting=query.get("awaiting") == "1",
         )
 

@@ -197,19 +197,27 @@ def advice_allocate(request, pk):
                 return redirect("hub_team_cases")
             if posted.get("action") == "add_member":
                 with transaction.atomic():
-                    member = services.team_member_add(
-                        request=request,
+                    member, invitation = services.team_member_add(
                         team=advice.team,
                         first_name=posted.get("first_name", ""),
                         last_name=posted.get("last_name", ""),
                         email=posted.get("email", ""),
                         by=request.user,
+                        base_url=request.build_absolute_uri("/"),
                     )
-                    services.advice_allocate(advice=advice, member=member, by=request.user)
+                    if member is not None:
+                        services.advice_allocate(advice=advice, member=member, by=request.user)
+                if member is None:
+                    messages.success(
+                        request,
+                        f"Invitation sent to {invitation.email}. Once they accept it they join "
+                        f"{advice.team.name}, and you can allocate this request to them.",
+                    )
+                    return redirect("hub_advice_allocate", pk=advice.pk)
                 messages.success(
                     request,
                     f"{member.get_full_name() or member.email} added to {advice.team.name} and allocated. "
-                    "They have been emailed an invitation to register and the request for advice.",
+                    "They have been emailed the request for advice.",
                 )
                 return redirect("hub_advice_case", pk=advice.pk)
             member = next((m for m in members if str(m.pk) == posted.get("member")), None)

@@ -25,9 +25,13 @@ def stop(pgdata: Path) -> None:
 def main() -> None:
     action, pgdata = sys.argv[1], (ROOT / sys.argv[2]).resolve()
     if action == "start":
-        from config.embedded_pg import ensure_running
+        # By path: importing the `config` package would load Celery, which wants DJANGO_SETTINGS_MODULE.
+        import importlib.util
 
-        print(ensure_running(pgdata))
+        spec = importlib.util.spec_from_file_location("embedded_pg", ROOT / "config" / "embedded_pg.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print(module.ensure_running(pgdata))
     elif action == "stop":
         stop(pgdata)
     else:

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
-from core.models import Membership, Profile
+from core.models import Profile, StaffInvitation
 from core.roles import Role
 from core.services import membership_grant
+from core.staff.services import staff_invitation_send
 from ehc.case_forms_services import case_draft_served_on, case_form_send, draft_response_due
 from ehc.messages_services import message_send_by_team
 from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
@@ -27,6 +28,7 @@ from tenants.configuration.models import CouncilConfiguration, MessageType, Stag
 from tenants.configuration.selectors import configuration_get
 from tenants.demo import DEFAULT_STAGES, DEMO_CASES, logo_svg
 from tenants.models import Council, Domain
+from tenants.selectors import council_url
 
 SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
 DOMAIN_NAME = re.compile(
@@ -50,10 +52,28 @@ def platform_ensure(*, domain: str) -> Council:
     return council
 
 
+def council_schema_refusal(*, schema_name: str) -> str:
+    """Why a new council may not have this schema name, or '' if it may. A schema already in the
+    database (one a deleted council left, say) is refused: django-tenants would adopt it and migrate
+    it, and the new council would inherit whatever it holds."""
+    if not SCHEMA_NAME.match(schema_name) or schema_name.startswith("pg_") or schema_name in RESERVED_SCHEMAS:
+        return "Use lower-case letters, digits and underscores, starting with a letter"
+    if schema_exists(schema_name):
+        return (
+            f"A schema named {schema_name} already exists in the database (perhaps left by a council that "
+            "was removed): choose another schema name"
+        )
+    return ""
+
+
 def _validate(*, schema_name: str, domains: list[str]) -> None:
     errors = {}
     if not SCHEMA_NAME.match(schema_name) or schema_name.startswith("pg_") or schema_name in RESERVED_SCHEMAS:
         errors["schema_name"] = "Use lower-case letters, digits and underscores, starting with a letter"
+    elif not Council.objects.filter(schema_name=schema_name).exists():
+        refusal = council_schema_refusal(schema_name=schema_name)
+        if refusal:
+            errors["schema_name"] = refusal
     if not domains:
         errors["domains"] = "Give at least one domain"
     bad = [d for d in domains if not DOMAIN_NAME.match(d)]
@@ -66,8 +86,10 @@ def _validate(*, schema_name: str, domains: list[str]) -> None:
 def council_create(*, name: str, short_name: str, schema_name: str, domains: list[str]) -> CouncilCreated:
     """Create a council, its schema (migrated), its configuration row and its domains.
 
-    Idempotent on schema_name: an existing council is returned with any missing domains added. A domain
-    that already belongs to another council is refused, so one host can never reach two councils.
+    Idempotent on schema_name and name: the same council asked for again is returned with any missing
+    domains added; another council's schema name is refused. A domain
+    that already belongs to another council is refused, so one host can never reach two councils; so is
+    a schema already in the database with no council (council_schema_refusal): nothing is created.
     """
     domains = [d.strip().lower() for d in domains if d.strip()]
     _validate(schema_name=schema_name, domains=domains)
@@ -76,6 +98,9 @@ def council_create(*, name: str, short_name: str, schema_name: str, domains: lis
         raise ValidationError({"domains": f"Already used by another council: {taken.first().domain}"})
 
     council = Council.objects.filter(schema_name=schema_name).first()
+    if council is not None and council.name != name:
+        # Not the same council asked for again: adding this call's domains would route them to it.
+        raise ValidationError({"schema_name": f"Already used by another council: {council.name}"})
     created = council is None
     if created:
         # Saving creates and migrates the schema (django-tenants); the migration creates the
@@ -96,19 +121,20 @@ def council_create(*, name: str, short_name: str, schema_name: str, domains: lis
     return CouncilCreated(council=council, created=created)
 
 
-def council_admin_add(*, council: Council, email: str) -> Membership:
-    """Give a council its first admin: the identity (made if new, with no usable password, so the person
-    sets one through "Forgotten password?") and a council_admin membership in the council's schema."""
-    user, created = get_user_model().objects.get_or_create(email=email.strip().lower())
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        # Their first password is set through a link sent to this address, which proves it.
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+def council_admin_add(*, council: Council, email: str) -> StaffInvitation:
+    """Invite a council's first admin, as any role is given (core.staff.services): an invitation to the
+    address, emailed with a link to the council's site. The person becomes an admin only once they
+    accept it as the owner of the address (setting their password through the link if they are new),
+    so an operator's typing never gives someone a role they did not accept, nor reveals anyone."""
     with schema_context(council.schema_name):
-        return membership_grant(user=user, role=Role.COUNCIL_ADMIN)
+        return staff_invitation_send(
+            email=email,
+            first_name="",
+            last_name="",
+            role=Role.COUNCIL_ADMIN,
+            by=None,
+            base_url=council_url("/"),
+        )
 
 
 def council_run(*, council: Council, func, **kwargs):

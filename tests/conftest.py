@@ -73,6 +73,39 @@ def worcestershire(councils) -> Council:
     return councils["worcestershire"]
 
 
+def family_invitation_link(schema_name: str, email: str) -> str:
+    """The path of an open acceptance link of a family's invitation to a child's record, sent to
+    ``email`` in this council (as a SEND team's invitation is once the identity is checked): the way in
+    to a council whose registration is by invitation only (Worcestershire). Commits if the caller does."""
+    import datetime  # noqa: PLC0415
+    import secrets  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    from ehc.invitations_services import token_digest  # noqa: PLC0415
+    from ehc.models import AccessStatus, Case, CaseAccess  # noqa: PLC0415
+
+    token = secrets.token_urlsafe(16)
+    now = timezone.now()
+    with schema_context(schema_name):
+        case = Case.objects.create(
+            reference=f"CASE-I{secrets.token_hex(4).upper()}",
+            child_first_name="Invited",
+            child_last_name="Child",
+            received_on=datetime.date(2026, 9, 1),
+        )
+        CaseAccess.objects.create(
+            case=case,
+            email=email.lower(),
+            relationship="Parent or carer",
+            status=AccessStatus.VERIFIED,
+            token_digest=token_digest(token),
+            invited_at=now,
+            verified_at=now,
+        )
+    return f"/invitations/accept/{token}/"
+
+
 def host_client(schema_name: str) -> Client:
     return Client(HTTP_HOST=HOSTS.get(schema_name, "localhost"))
 

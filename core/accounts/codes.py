@@ -3,7 +3,8 @@
 A code is single-use, new at every sign-in, valid 10 minutes, of the council's length, drawn from a
 secure random source, and stored only as a keyed hash inside the sign-in it was sent for (allauth's
 stashed login, in the server-side session), so it cannot be used for any other sign-in. Five wrong
-tries kill it; an account sees at most ten failed codes in five minutes on a council's site.
+tries kill it; an identity sees at most ten failed codes in five minutes, counted across every council's
+site (core.accounts.limits).
 """
 
 import hashlib
@@ -13,7 +14,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+
+from core.accounts import limits
 
 CODE_LIFETIME_SECONDS = 10 * 60
 MAX_TRIES_PER_CODE = 5
@@ -53,22 +55,14 @@ class Outcome:
     dead: bool = False  # no more tries with this code: a new one is needed
 
 
-def _failures_key(user_id) -> str:
-    return f"sign-in-code-failures:{user_id}"
-
-
 def account_locked(user_id) -> bool:
-    return cache.get(_failures_key(user_id), 0) >= ACCOUNT_FAILURE_LIMIT
+    return limits.failures_count(kind=limits.SIGN_IN_CODE, identity=str(user_id)) >= ACCOUNT_FAILURE_LIMIT
 
 
 def _record_failure(user_id) -> None:
-    key = _failures_key(user_id)
-    if cache.add(key, 1, ACCOUNT_FAILURE_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, ACCOUNT_FAILURE_WINDOW_SECONDS)
+    limits.failure_record(
+        kind=limits.SIGN_IN_CODE, identity=str(user_id), window_seconds=ACCOUNT_FAILURE_WINDOW_SECONDS
+    )
 
 
 def _refusal(state: dict, user_id, now: float) -> str:

@@ -14,6 +14,7 @@ from core.accounts import codes
 from core.models import Membership, Profile
 from core.notifications import email_send, sms_send
 from core.selectors import membership_roles
+from core.staff.services import staff_invitations_open_for
 from hub.selectors import health_councils_of
 from tenants.selectors import council_name_current
 
@@ -26,6 +27,15 @@ def platform_sign_in_allowed(user) -> bool:
     """Who may sign in on the platform's host: its operators, and people with a health role in an
     active council (hub's list across councils)."""
     return user.is_staff or bool(health_councils_of(user=user))
+
+
+def council_access_removed(user) -> bool:
+    """Someone whose membership of this council was ended: they may not sign in here, nor rejoin by
+    signing in. Checked before any code is sent (CouncilAccountAdapter.pre_login) and again by the stage."""
+    return not membership_roles(user=user) and Membership.objects.filter(user=user).exists()
+
+
+ACCESS_REMOVED = "Your access to this portal has been removed. Contact the SEND team."
 
 
 class CouncilMembershipStage(LoginStage):
@@ -43,11 +53,12 @@ class CouncilMembershipStage(LoginStage):
             return (None, True) if allowed else (headed_redirect_response("account_login"), False)
         if membership_roles(user=user):
             return None, True
+        if staff_invitations_open_for(email=user.email):
+            # Invited to a role here: they are asked whether they accept it, not offered to join.
+            return headed_redirect_response("staff_invitation_answer"), True
         if Membership.objects.filter(user=user).exists():
             # Their access here was removed: they cannot give it back to themselves by joining.
-            messages.error(
-                self.request, "Your access to this portal has been removed. Contact the SEND team."
-            )
+            messages.error(self.request, ACCESS_REMOVED)
             return headed_redirect_response("account_login"), False
         return headed_redirect_response(self.urlname), True
 

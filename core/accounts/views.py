@@ -1,26 +1,44 @@
+from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.decorators import login_stage_required
 from allauth.account.internal.stagekit import stash_login
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from core.accounts import codes
-from core.accounts.adapter import REGISTRATION_SESSION_KEY
 from core.accounts.forms import RegistrationDetailsForm, SignInCodeForm, UpdateAccountForm
 from core.accounts.passwords import current_policy
+from core.accounts.registration import (
+    REGISTRATION_NEXT_SESSION_KEY,
+    registration_details_drop,
+    registration_details_get,
+    registration_details_keep,
+)
+from core.accounts.services import account_change_notify
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
+from core.admission import admission_allowed
 from core.models import Profile
 from core.roles import HEALTH_ROLES, STAFF_ROLES, Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
 from hub.selectors import health_councils_of, health_places_of
 
-REGISTRATION_NEXT_SESSION_KEY = "registration_next"
+
+def invitation_only_page(request, *, signing_in: bool = False):
+    """A council whose registration is by invitation only, reached without one: say so, with its
+    contact details. A POST (anything typed or crafted) is refused."""
+    return render(
+        request,
+        "core/accounts/invitation_only.html",
+        {"signing_in": signing_in},
+        status=403 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,14 +52,21 @@ def register_details(request):
     ):
         # Where the person was going (a form, an invitation): "Registration completed" leads back there.
         request.session[REGISTRATION_NEXT_SESSION_KEY] = following
-    initial = request.session.get(REGISTRATION_SESSION_KEY)
+    if not admission_allowed(request, following=request.session.get(REGISTRATION_NEXT_SESSION_KEY)):
+        return invitation_only_page(request)
+    initial = registration_details_get(request=request)
     form = RegistrationDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        request.session[REGISTRATION_SESSION_KEY] = {
-            **{k: v for k, v in form.cleaned_data.items()},
-        }
+        registration_details_keep(request=request, details=dict(form.cleaned_data))
         return redirect("account_signup")
     return render(request, "core/accounts/register_details.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def register_cancel(request):
+    """ "Cancel" on a registration step: step 1's answers are dropped, and home."""
+    registration_details_drop(request=request)
+    return redirect("home")
 
 
 class RegisterAccountView(SignupView):
@@ -50,7 +75,7 @@ class RegisterAccountView(SignupView):
     template_name = "core/accounts/register_account.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated and not request.session.get(REGISTRATION_SESSION_KEY):
+        if not request.user.is_authenticated and not registration_details_get(request=request):
             return redirect("register_details")
         return super().dispatch(request, *args, **kwargs)
 
@@ -118,9 +143,13 @@ def sign_in_code(request):
 def join_council(request):
     """Someone with an EHC Portal identity signs in here for the first time: offer to join."""
     stage = request._login_stage
+    user = stage.login.user
+    allowed = admission_allowed(request, following=stage.login.redirect_url, email=user.email)
     error = ""
     if request.method == "POST":
         answer = request.POST.get("join")
+        if answer == "yes" and not allowed:
+            return invitation_only_page(request, signing_in=True)
         if answer == "yes":
             with transaction.atomic():
                 membership_grant(user=stage.login.user, role=Role.PARENT, by=stage.login.user)
@@ -128,6 +157,8 @@ def join_council(request):
         if answer == "no":
             return stage.abort()
         error = "Select yes if you want to use your account with this council"
+    if not allowed:
+        return invitation_only_page(request, signing_in=True)
     return render(request, "core/accounts/join_council.html", {"error": error})
 
 
@@ -154,9 +185,23 @@ def my_account(request):
     )
 
 
+def _changes_mobile(request) -> bool:
+    """Whether this request would change the mobile number that sign-in codes and texts go to."""
+    if request.method != "POST" or on_platform_host():
+        return False
+    current = Profile.objects.filter(user=request.user).values_list("mobile_phone", flat=True).first()
+    return request.POST.get("mobile_phone", "").strip() != (current or "").strip()
+
+
 @login_required
+@reauthentication_required(enabled=_changes_mobile)
 @require_http_methods(["GET", "POST"])
 def update_account(request):
+    """Names on the identity, the rest in this council's profile. A new mobile number (where sign-in codes
+    may go) asks for the password first (allauth's reauthentication, then this request resumes), and the
+    account's address is told."""
+    if on_platform_host():
+        raise Http404  # the platform's host keeps no profile: these details belong to a council
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     initial = {"forename": request.user.first_name, "surname": request.user.last_name}
     form = UpdateAccountForm(request.POST or None, instance=profile, initial=initial)
@@ -172,6 +217,8 @@ def update_account(request):
                 target=request.user,
                 detail={"fields": form.changed_data},
             )
+            if "mobile_phone" in form.changed_data:
+                account_change_notify(user=request.user, to=request.user.email, change="mobile")
         messages.success(request, "Your details have been updated.")
         return redirect(reverse("my_account"))
     return render(request, "core/accounts/update_account.html", {"form": form})

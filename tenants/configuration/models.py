@@ -37,7 +37,7 @@ class CodeChannel(models.TextChoices):
 
 class Registration(models.TextChoices):
     OPEN = "open", "Anyone may register"
-    INVITATION = "invitation", "Parents join by invitation, after an identity check"
+    INVITATION = "invitation", "By invitation only: nobody registers or joins without an invitation"
 
 
 def validate_brand_colour(value: str) -> None:
@@ -99,9 +99,22 @@ class CouncilConfiguration(models.Model):
     )
 
     # Sign-in
-    registration = models.CharField(max_length=20, choices=Registration.choices, default=Registration.OPEN)
+    registration = models.CharField(
+        max_length=20,
+        choices=Registration.choices,
+        default=Registration.OPEN,
+        help_text=(
+            "By invitation only: the register page and joining from another council's account are closed "
+            "to anyone without an invitation (a family's invitation to a child's record, or a staff "
+            "invitation); parents' invitations start with an identity check"
+        ),
+    )
     accounts_confirmed_by_team = models.BooleanField(
-        default=False, help_text="A new account can be used only after the SEND team confirms it"
+        default=False,
+        help_text=(
+            "A parent who accepts an invitation to a child's record sees it only once the SEND team "
+            "activates their access"
+        ),
     )
     code_length = models.PositiveSmallIntegerField(
         default=6,

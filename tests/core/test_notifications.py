@@ -18,6 +18,7 @@ from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from core.accounts.services import account_change_notify
 from core.models import Notification, Profile
 from core.notifications import (
     WAITING,
@@ -566,6 +567,8 @@ def _oxfordshire_walk(oxfordshire, capture, mobile: str):
                 body=f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016",
                 base_url="https://oxfordshire.localhost",
             )
+    with schema_context("oxfordshire"), capture(execute=True):
+        account_change_notify(user=parent, to=parent.email, change="mobile")  # Update account's notice
     return [parent.email, mobile, *health]
 
 

@@ -1,5 +1,6 @@
 """Secure login: password, then a code from the council's channel; membership per council."""
 
+import re
 import time
 
 import pytest
@@ -9,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Membership
 from core.roles import Role
-from tests.conftest import host_client
+from tests.conftest import family_invitation_link, host_client
 from tests.factories import MembershipFactory, UserFactory
 from tests.hashers import CountingHasher
 from tests.mail import emails_to, last_code, texts_to
@@ -22,8 +23,9 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def sign_in_step_1(client, email, password=PASSWORD):
-    return client.post("/accounts/login/", {"login": email, "password": password})
+def sign_in_step_1(client, email, password=PASSWORD, following=""):
+    data = {"login": email, "password": password, **({"next": following} if following else {})}
+    return client.post("/accounts/login/", data)
 
 
 @pytest.fixture
@@ -135,7 +137,10 @@ def test_one_identity_signs_in_to_two_councils(db):
 
 def test_someone_from_another_council_is_offered_to_join(oxon_parent, worcestershire):
     client = host_client("worcestershire")
-    sign_in_step_1(client, oxon_parent.email)
+    # Worcestershire admits only people following an invitation's link sent to their address.
+    sign_in_step_1(
+        client, oxon_parent.email, following=family_invitation_link("worcestershire", oxon_parent.email)
+    )
     # The second factor first: nothing is granted to a password alone.
     response = client.post(
         "/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))}
@@ -169,23 +174,107 @@ def test_only_operators_sign_in_on_the_platform_host(oxon_parent):
     client = host_client("public")
     sent_before = len(emails_to(oxon_parent.email))
     response = sign_in_step_1(client, oxon_parent.email)
-    assert response["Location"] == "/accounts/login/"
+    assert response.status_code == 200
+    assert "The email address and/or password you specified are not correct." in response.content.decode()
     assert client.get("/admin/").status_code == 302
     assert len(emails_to(oxon_parent.email)) == sent_before  # no code sent to someone who cannot sign in here
+
+
+def _page(response) -> str:
+    """The page as a person sees it, without the per-request CSRF token."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_the_platform_host_does_not_tell_whether_the_password_was_right(oxon_parent):
+    """A parent is not signed in on the platform's host: the right password and a wrong one get the same
+    page, status and (no) redirect, and count alike towards the lock."""
+    right = sign_in_step_1(host_client("public"), oxon_parent.email)
+    wrong = sign_in_step_1(host_client("public"), oxon_parent.email, "not the password at all")
+    assert (
+        (right.status_code, right.get("Location"))
+        == (wrong.status_code, wrong.get("Location"))
+        == (200, None)
+    )
+    assert _page(right) == _page(wrong)
+    for _ in range(3):
+        sign_in_step_1(host_client("public"), oxon_parent.email)
+    # 5 failures (2 wrong passwords would be needed otherwise): the sixth try is refused like any other.
+    assert (
+        "Too many failed login attempts"
+        in sign_in_step_1(host_client("public"), oxon_parent.email).content.decode()
+    )
 
 
 def test_a_removed_member_cannot_rejoin_by_signing_in(oxon_parent, oxfordshire):
     with schema_context(oxfordshire.schema_name):
         Membership.objects.filter(user=oxon_parent).update(is_active=False)
     client = host_client("oxfordshire")
-    sign_in_step_1(client, oxon_parent.email)
-    response = client.post(
-        "/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))}
-    )
+    sent_before = len(emails_to(oxon_parent.email))
+    response = sign_in_step_1(client, oxon_parent.email)
+    # Refused before the second factor: no code is sent to someone who may not use this council.
     assert response["Location"] == "/accounts/login/"
+    assert len(emails_to(oxon_parent.email)) == sent_before
+    assert client.get("/accounts/code/")["Location"] == "/accounts/login/"
     assert "Your access to this portal has been removed" in client.get("/accounts/login/").content.decode()
     with schema_context(oxfordshire.schema_name):
         assert not Membership.objects.get(user=oxon_parent).is_active
+
+
+def test_no_code_is_texted_to_a_removed_member_either(db):
+    """North East Lincolnshire texts health staff their codes: a removed one gets no text, nor an email."""
+    with schema_context("nelincs"):
+        Membership.objects.filter(user__email="therapist@nelincs.example").update(is_active=False)
+    texts_before = len(texts_to("07700 900002"))
+    emails_before = len(emails_to("therapist@nelincs.example"))
+    client = host_client("nelincs")
+    response = sign_in_step_1(client, "therapist@nelincs.example", "Demo-Password-2026")
+    assert response["Location"] == "/accounts/login/"
+    assert len(texts_to("07700 900002")) == texts_before
+    assert len(emails_to("therapist@nelincs.example")) == emails_before
+
+
+@pytest.fixture
+def two_council_parent(oxfordshire, worcestershire):
+    user = UserFactory(email="two.councils@example.com")
+    for council in (oxfordshire, worcestershire):
+        with schema_context(council.schema_name):
+            MembershipFactory(user=user, role=Role.PARENT)
+    return user
+
+
+def test_password_failures_on_two_councils_lock_the_identity_on_both(two_council_parent):
+    """Counted per identity, not per council: 3 wrong passwords on Oxfordshire's site and 3 on
+    Worcestershire's, and the right one is refused on both."""
+    oxon, worcs = host_client("oxfordshire"), host_client("worcestershire")
+    for client in (oxon, worcs, oxon, worcs, oxon):
+        wrong = sign_in_step_1(client, two_council_parent.email, "wrong password").content.decode()
+        assert "The email address and/or password you specified are not correct." in wrong
+    refused = sign_in_step_1(worcs, two_council_parent.email, "wrong password").content.decode()
+    assert "Too many failed login attempts. Try again later." in refused
+    sent_before = len(emails_to(two_council_parent.email))
+    for client in (oxon, worcs):
+        response = sign_in_step_1(client, two_council_parent.email)
+        assert response.status_code == 200
+        assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert len(emails_to(two_council_parent.email)) == sent_before  # and no code went out
+
+
+def test_code_failures_on_two_councils_lock_the_identity_on_both(two_council_parent):
+    """Ten wrong codes, five on each council's site, and a right code is refused on both."""
+    for schema in ("oxfordshire", "worcestershire"):
+        client = host_client(schema)
+        sign_in_step_1(client, two_council_parent.email)
+        code = last_code(emails_to(two_council_parent.email))
+        wrong = "000000" if code != "000000" else "111111"
+        for _ in range(5):
+            client.post("/accounts/code/", {"action": "finish", "code": wrong})
+    for schema in ("oxfordshire", "worcestershire"):
+        client = host_client(schema)
+        sign_in_step_1(client, two_council_parent.email)
+        code = last_code(emails_to(two_council_parent.email))
+        refused = client.post("/accounts/code/", {"action": "finish", "code": code})
+        assert "Too many incorrect codes. Wait 5 minutes, then sign in again." in refused.content.decode()
+        assert client.get("/account/").status_code == 302
 
 
 def test_session_ends_after_the_councils_idle_time(oxfordshire, oxon_parent):
@@ -234,7 +323,9 @@ def test_get_user_model_is_the_public_identity():
 
 def test_a_stricter_council_joined_later_asks_for_a_new_password(oxon_parent, worcestershire):
     client = host_client("worcestershire")
-    sign_in_step_1(client, oxon_parent.email)
+    sign_in_step_1(
+        client, oxon_parent.email, following=family_invitation_link("worcestershire", oxon_parent.email)
+    )
     client.post("/accounts/code/", {"action": "finish", "code": last_code(emails_to(oxon_parent.email))})
     client.post("/accounts/join/", {"join": "yes"})
     response = client.get("/account/", follow=True)

@@ -14,6 +14,8 @@ from core.accounts import codes
 from core.models import Profile
 from core.roles import Role
 from core.services import membership_grant
+from core.staff.services import staff_invitation_send
+from tests.conftest import family_invitation_link
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts
 from tests.mail import emails_to, last_code, texts_to
@@ -62,6 +64,7 @@ def people(django_db_setup, django_db_blocker):
             "oxon_parent": make(unique("oxon-parent"), [("oxfordshire", Role.PARENT)]),
             "expiry_parent": make(unique("expiry"), [("oxfordshire", Role.PARENT)]),
             "worcs_parent": make(unique("worcs-parent"), [("worcestershire", Role.PARENT)]),
+            "mover": make(unique("mover"), [("oxfordshire", Role.PARENT)]),
             "slt": make(
                 unique("slt"),
                 [("nelincs", Role.HEALTH_PROFESSIONAL), ("oxfordshire", Role.HEALTH_PROFESSIONAL)],
@@ -147,10 +150,33 @@ def test_an_expired_code_is_refused(visit, url, page, people, monkeypatch):
     expect(accounts.error_summary()).to_contain_text("This code has expired")
 
 
-def test_each_worcestershire_password_rule_has_its_own_error(visit, url, page):
-    accounts = Accounts(visit(url("worcestershire", "/accounts/register/")))
-    accounts.register_step_1(**ADDRESS)
+@pytest.fixture(scope="module")
+def worcs_invited(django_db_setup, django_db_blocker):
+    """An address with an open family invitation in Worcestershire, where registration is by invitation
+    only, and its link (committed, so the live server sees it)."""
     email = unique("worcs-new")
+    with django_db_blocker.unblock():
+        return email, family_invitation_link("worcestershire", email)
+
+
+@pytest.fixture(scope="module")
+def herts_parent_invited_to_oxfordshire(people, django_db_blocker):
+    with django_db_blocker.unblock(), schema_context("oxfordshire"):
+        staff_invitation_send(
+            email=people["herts_parent"],
+            first_name="Alex",
+            last_name="Test",
+            role=Role.HEALTH_PROFESSIONAL,
+            by=None,
+            base_url="http://oxfordshire.localhost/",
+        )
+    return people["herts_parent"]
+
+
+def test_each_worcestershire_password_rule_has_its_own_error(visit, url, page, worcs_invited):
+    email, link = worcs_invited
+    accounts = Accounts(visit(url("worcestershire", f"/accounts/register/?next={link}")))
+    accounts.register_step_1(**ADDRESS)
     cases = {
         "Short1A": "at least 15 characters long",
         "123456789012345678": "at least one letter",
@@ -176,6 +202,29 @@ def test_worcestershire_refuses_the_current_password_on_change(visit, url, page,
     page.get_by_role("button", name="Change Password").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("different to your current password")
     assert_accessible(page)
+
+
+def test_a_new_mobile_number_asks_for_the_password_first(visit, url, page, people):
+    email = people["mover"]
+    accounts = Accounts(visit(url("oxfordshire", "/accounts/login/")))
+    accounts.sign_in(email, PASSWORD)
+    accounts.enter_code(last_code(emails_to(email)))
+    visit(url("oxfordshire", "/account/update/"))
+    page.get_by_label("Street").fill("Broad Street")
+    page.get_by_label("Town/City").fill("Oxford")
+    page.get_by_label("Postcode").fill("OX1 3BD")
+    page.get_by_label("Mobile number").fill("07700 900777")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill("not my password")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    assert "your account was changed (mobile number)" in emails_to(email)[-1]
 
 
 def test_a_health_professional_signs_in_to_two_councils_with_one_identity(visit, url, page, people):
@@ -245,7 +294,7 @@ def test_forgotten_password_link_works_once(visit, url, page):
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
 
 
-def test_council_admin_invites_a_caseworker_who_sets_a_password_and_signs_in(visit, url, page, browser):
+def test_council_admin_invites_a_caseworker_who_accepts_by_setting_a_password(visit, url, page, browser):
     accounts = Accounts(visit(url("hertfordshire", "/accounts/login/")))
     accounts.sign_in("admin@hertfordshire.example", "Demo-Password-2026")
     accounts.enter_code(last_code(emails_to("admin@hertfordshire.example")))
@@ -263,30 +312,83 @@ def test_council_admin_invites_a_caseworker_who_sets_a_password_and_signs_in(vis
     page.get_by_label("Caseworker").check()
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text(f"We have sent an invitation to {invitee}")).to_be_visible()
-    expect(page.get_by_role("cell", name=invitee)).to_be_visible()
+    # Waiting for an answer, not yet staff.
+    expect(page.get_by_role("cell", name=invitee, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=f"Withdraw the invitation to {invitee}")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Withdraw the invitation to {invitee}").click()
+    expect(page.get_by_role("heading", name="Withdraw this invitation?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("link", name="Change role of caseworker@hertfordshire.example").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Change the role of")
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("link", name="Remove access of caseworker@hertfordshire.example").click()
+    expect(page.get_by_role("button", name="Remove access")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel").click()
     # The council's portal configuration (Django's admin) is checked with axe too.
     visit(url("hertfordshire", "/admin/"))
+    visit(url("hertfordshire", "/admin/core/membership/"))
     visit(url("hertfordshire", "/admin/configuration/councilconfiguration/"))
     expect(page.get_by_label("What parents are told when they cannot send or reply")).to_have_value(
         re.compile("NOT possible to send new messages")
     )
 
     invitation = emails_to(invitee)[-1]
-    link = next(line for line in invitation.splitlines() if "/accounts/password/reset/key/" in line).strip()
+    link = next(line for line in invitation.splitlines() if "/staff/invitation/" in line).strip()
     port = page.url.split(":")[2].split("/")[0]
     link = link.replace("hertfordshire.localhost/", f"hertfordshire.localhost:{port}/")
     other = browser.new_context().new_page()  # the invitee, on their own computer
     other.goto(link)
+    expect(other.get_by_role("heading", level=1)).to_have_text(
+        "Accept the role of caseworker at Hertfordshire County Council"
+    )
     assert_accessible(other)
-    other.get_by_label("New Password", exact=True).fill("a caseworker passphrase")
-    other.get_by_label("New Password (again)").fill("a caseworker passphrase")
-    other.get_by_role("button", name="Change Password").click()
-    other.goto(url("hertfordshire", "/accounts/login/"))
+    other.get_by_label("Password", exact=True).fill("short")
+    other.get_by_label("Confirm password").fill("short")
+    other.get_by_role("button", name="Set password and accept the role").click()
+    expect(other.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(other)
+    other.get_by_label("Password", exact=True).fill("a caseworker passphrase")
+    other.get_by_label("Confirm password").fill("a caseworker passphrase")
+    other.get_by_role("button", name="Set password and accept the role").click()
+    expect(other.get_by_text("Your password is set and you have accepted the role")).to_be_visible()
     invited = Accounts(other)
     invited.sign_in(invitee, "a caseworker passphrase")
     invited.enter_code(last_code(emails_to(invitee)))
     expect(other.get_by_role("heading", name="My account")).to_be_visible()
+    other.goto(link)
+    expect(other.get_by_role("heading", level=1)).to_have_text("This invitation link does not work")
+    assert_accessible(other)
     other.context.close()
+
+
+def test_a_parent_of_another_council_accepts_a_staff_role_when_signing_in(
+    visit, url, page, herts_parent_invited_to_oxfordshire
+):
+    """Invited to Oxfordshire, a Hertfordshire parent signs in there and is asked to accept the role,
+    not to join as a parent."""
+    email = herts_parent_invited_to_oxfordshire
+    accounts = Accounts(visit(url("oxfordshire", "/accounts/login/")))
+    accounts.sign_in(email, PASSWORD)
+    accounts.enter_code(last_code(emails_to(email)))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Accept the role of health professional at Oxfordshire County Council?"
+    )
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Yes, accept the role").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+
+
+def test_worcestershire_says_an_invitation_is_needed_to_register(visit, url, page):
+    visit(url("worcestershire", "/accounts/register/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("You need an invitation to use this portal")
+    expect(page.get_by_role("link", name="send@worcschildrenfirst.org.uk")).to_be_visible()
 
 
 def test_too_many_attempts_gives_a_clear_page(visit, url, page):

@@ -76,6 +76,13 @@ def test_missing_page_is_a_branded_404(visit, url, page, schema):
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
 
 
+def test_a_nul_byte_in_the_address_gets_a_branded_400(visit, url, page):
+    # PostgreSQL refuses NUL in text: the middleware answers before any view reads it.
+    visit(url("oxfordshire", "/cases/%00/"), status=400)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator(".app-council-header__name")).to_have_text("Oxfordshire County Council")
+
+
 def test_page_works_on_a_phone(visit, url, page):
     page.set_viewport_size({"width": 375, "height": 740})
     visit(url("oxfordshire"))

@@ -139,6 +139,19 @@ def test_save_for_later_and_recover(parent):
     assert 'value="Half"' in page
 
 
+@pytest.mark.parametrize("number", ["abc", "", "²", "1.5", "9" * 30, "-1"])
+def test_deleting_a_form_by_a_number_that_is_not_one_answers_404_and_deletes_nothing(parent, number):
+    client, _ = parent
+    draft = begin(client)
+    assert client.post("/account/recover-a-form/", {"delete": number}).status_code == 404
+    with schema_context("oxfordshire"):
+        assert AssessmentRequest.objects.filter(pk=draft.pk).exists()
+    deleted = client.post("/account/recover-a-form/", {"delete": str(draft.pk)})
+    assert deleted.status_code == 302
+    with schema_context("oxfordshire"):
+        assert not AssessmentRequest.objects.filter(pk=draft.pk).exists()
+
+
 def test_table_rows_are_added_and_removed_without_javascript(parent):
     client, _ = parent
     draft = begin(client)

@@ -4,6 +4,7 @@ child is not known; the team member saves and submits advice; the case's clock a
 of it. Every page checks who is asking, and the lists keep a constant number of queries."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -13,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from core.models import AuditEvent, Membership, Notification, Profile
+from core.models import AuditEvent, Membership, Notification, Profile, StaffInvitation
 from core.roles import Role
 from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent, ExceptionKind
 from ehc.selectors import case_due_dates
@@ -594,7 +595,9 @@ def test_an_exception_that_moves_the_advice_date_moves_it_in_the_hub_too(hub):
         assert advice.due_on > statutory
 
 
-def test_a_manager_adds_a_team_member_who_is_not_registered_and_allocates_to_them(hub, sent):
+def test_a_manager_invites_someone_new_who_joins_the_team_only_once_they_accept(hub, sent):
+    """A team manager cannot make anyone a health professional here, nor allocate them a child's request
+    for advice: someone new is invited, and joins the team when they accept as the owner of the address."""
     advice = ask(hub)
     manager = client_for(hub, hub["manager"])
     url = f"/health/advice/{advice.pk}/allocate/"
@@ -609,19 +612,36 @@ def test_a_manager_adds_a_team_member_who_is_not_registered_and_allocates_to_the
         done = manager.post(
             url, {"action": "add_member", "first_name": "Nia", "last_name": "Newcomer", "email": new_email}
         )
-    assert done.status_code == 302
-    newcomer = User.objects.get(email=new_email)
-    assert not newcomer.has_usable_password()
+    assert done["Location"] == url
+    assert not User.objects.filter(email=new_email).exists()
     with schema_context("nelincs"):
         advice.refresh_from_db()
-        assert advice.allocated_to == newcomer
-        assert HealthTeamMember.objects.filter(team=hub["team"], user=newcomer, is_manager=False).exists()
+        assert advice.allocated_to is None
+        assert not Membership.objects.filter(user__email=new_email).exists()
+        invitation = StaffInvitation.objects.get(email=new_email)
+        assert invitation.role == Role.HEALTH_PROFESSIONAL
+    mail = emails_to(new_email)
+    assert len(mail) == 1
+    assert "invitation to work in the EHC Portal" in mail[0]
+    assert "a request for advice" not in mail[0]
+
+    link = re.search(r"http://[^/\s]+(/staff/invitation/\S+/)", mail[0]).group(1)
+    host_client("nelincs").post(
+        link, {"password1": "a therapist passphrase", "password2": "a therapist passphrase"}
+    )
+    newcomer = User.objects.get(email=new_email)
+    with schema_context("nelincs"):
         assert Membership.objects.filter(
             user=newcomer, role=Role.HEALTH_PROFESSIONAL, is_active=True
         ).exists()
-    mail = emails_to(new_email)
-    assert any("/accounts/password/reset/key/" in m for m in mail)  # register: set a password
-    assert any("a request for advice for case" in m for m in mail)
+        assert HealthTeamMember.objects.filter(team=hub["team"], user=newcomer, is_manager=False).exists()
+        assert AuditEvent.objects.filter(action="health_team.member_added", detail__user=newcomer.pk).exists()
+    with sent():
+        allocated = manager.post(url, {"member": newcomer.pk})
+    assert allocated.status_code == 302
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        assert advice.allocated_to == newcomer
 
 
 def test_a_manager_cannot_give_back_access_the_council_removed(hub):

@@ -1,4 +1,5 @@
 import datetime
+import re
 import time
 
 import pytest
@@ -8,13 +9,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
-from core.models import Membership
+from core.models import Membership, StaffInvitation
 from core.roles import Role
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription
 from tenants.demo import COUNCILS
 from tenants.models import Council, Domain
 from tenants.services import council_create, demo_council_seed
 from tests.conftest import host_client
+from tests.mail import emails_to
 
 # Schema creation is transactional in PostgreSQL: a council created in a test goes with its rollback.
 
@@ -142,27 +144,33 @@ def test_seed_demo_needs_a_password(db, settings):
         call_command("seed_demo")
 
 
-def test_create_council_command_gives_the_council_its_first_admin(db, capsys):
-    call_command(
-        "create_council",
-        "--name",
-        "Adminshire Council",
-        "--schema",
-        "adminshire",
-        "--domain",
-        "adminshire.localhost",
-        "--admin-email",
-        "First.Admin@adminshire.example",
-    )
+def test_create_council_command_invites_the_councils_first_admin(
+    db, capsys, django_capture_on_commit_callbacks
+):
+    """The operator's command gives no one a role: it invites the address, and only its owner's
+    acceptance (through the emailed link, on the new council's site) makes them an admin."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "create_council",
+            "--name",
+            "Adminshire Council",
+            "--schema",
+            "adminshire",
+            "--domain",
+            "adminshire.localhost",
+            "--admin-email",
+            "First.Admin@adminshire.example",
+        )
     assert (
-        "first.admin@adminshire.example is a council admin of Adminshire Council" in capsys.readouterr().out
+        "Invitation sent to first.admin@adminshire.example: they become a council admin of Adminshire "
+        "Council once they accept it" in capsys.readouterr().out
     )
-    user = get_user_model().objects.get(email="first.admin@adminshire.example")
-    assert not user.has_usable_password()
+    assert not get_user_model().objects.filter(email="first.admin@adminshire.example").exists()
     with schema_context("adminshire"):
-        assert Membership.objects.get(user=user).role == Role.COUNCIL_ADMIN
-    with schema_context("oxfordshire"):
-        assert not Membership.objects.filter(user=user).exists()
+        assert StaffInvitation.objects.get(email="first.admin@adminshire.example").role == Role.COUNCIL_ADMIN
+        assert not Membership.objects.filter(user__email="first.admin@adminshire.example").exists()
+    body = emails_to("first.admin@adminshire.example")[-1]
+    assert re.search(r"http://adminshire\.localhost(:\d+)?/staff/invitation/\S+/", body)
 
 
 def test_seed_gives_each_council_demo_cases_at_many_stages(db):

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--admin-email",
-            help="the council's first admin (they set a password with 'Forgotten password?')",
+            help="the council's first admin: emailed an invitation to accept (new people set a password)",
         )
 
     def handle(self, *args, name, short_name, schema, domains, admin_email=None, **options):
@@ -36,8 +36,11 @@ class Command(BaseCommand):
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
             ) from error
         if admin_email:
-            membership = council_admin_add(council=result.council, email=admin_email)
-            self.stdout.write(f"{membership.user.email} is a council admin of {result.council.name}")
+            invitation = council_admin_add(council=result.council, email=admin_email)
+            self.stdout.write(
+                f"Invitation sent to {invitation.email}: they become a council admin of "
+                f"{result.council.name} once they accept it"
+            )
         verb = "Created" if result.created else "Already existed:"
         self.stdout.write(
             f"{verb} {result.council.name} (schema {result.council.schema_name}) "

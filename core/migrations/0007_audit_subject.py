@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("core", "0005_notify_by_text"),
+        ("core", "0006_staffinvitation"),
     ]
 
     operations = [

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("core", "0006_audit_subject"),
+        ("core", "0007_audit_subject"),
     ]
 
     operations = [
