@@ -133,6 +133,11 @@ NOT_RECORDS = {
     "form_edit": "the council's form wording (a change is audited as form.published)",
     "staff_list": "the council's staff and their roles",
     "staff_invite": "inviting a member of staff",
+    "staff_invitation_link": "a staff invitation's own link, for the person it was sent to",
+    "staff_invitation_withdraw": "withdrawing a staff invitation (audited as staff.invitation_withdrawn)",
+    "staff_member_change_role": "a member of staff's role (audited as membership.role_changed)",
+    "staff_member_remove": "a member of staff's access (audited as membership.deactivated)",
+    "staff_member_restore": "a member of staff's access (audited as membership.reactivated)",
 }
 # Whole URL families that are not a child's record.
 NOT_RECORD_PREFIXES = {
