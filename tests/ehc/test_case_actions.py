@@ -13,9 +13,8 @@ from django_tenants.utils import schema_context
 from core.models import AuditEvent
 from core.roles import Role
 from core.services import membership_grant
-from ehc.models import Case, CaseEvent, CaseException
-from ehc.selectors import case_due_dates
-from ehc.services import (
+from ehc.cases.selectors import case_due_dates
+from ehc.cases.services import (
     case_allocate,
     case_transition,
     request_response_post,
@@ -23,6 +22,7 @@ from ehc.services import (
     request_start,
     request_submit,
 )
+from ehc.models import Case, CaseEvent, CaseException
 from ehc.workflow import Action, Note, Stage
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_case_pages import make_cases

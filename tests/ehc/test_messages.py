@@ -19,8 +19,8 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent
 from core.roles import Role
-from ehc import messages_services
-from ehc.messages_services import (
+from ehc.messages import services as messages_services
+from ehc.messages.services import (
     case_messages_prefetch,
     message_mark_read,
     message_send_by_family,
@@ -258,7 +258,7 @@ def test_a_parent_and_the_caseworker_write_back_and_forth(
 
 def render_section(case, council) -> str:
     """The case page's Messages section (ehc/templates/ehc/cases/_messages.html), with the case as
-    ehc.cases._case should fetch it."""
+    ehc.cases.views._case should fetch it."""
     with schema_context(council.schema_name):
         fetched = Case.objects.prefetch_related(case_messages_prefetch()).get(pk=case.pk)
         return render_to_string("ehc/cases/_messages.html", {"case": fetched})

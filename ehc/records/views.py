@@ -17,7 +17,7 @@ from core.accounts.forms import PostcodeField
 from core.decorators import role_required
 from core.inputs import whole_number
 from core.roles import STAFF_ROLES
-from ehc import records_services
+from ehc.cases.access import case_for_staff
 from ehc.models import (
     Attendance,
     Case,
@@ -29,7 +29,7 @@ from ehc.models import (
     SettingType,
     Sex,
 )
-from ehc.staff_access import case_for_staff
+from ehc.records import services
 
 UPN = re.compile(r"^[A-Z][0-9]{12}$")
 # DfE's check letters: the weighted sum of characters 2-13 modulo 23, with I, O and S left out.
@@ -183,7 +183,7 @@ class PlacementAddForm(forms.Form):
     def clean(self):
         data = super().clean()
         if "setting_type" in data and "urn" in data and "ukprn" in data:
-            for field, message in records_services.placement_problems(
+            for field, message in services.placement_problems(
                 setting_type=data["setting_type"], urn=data["urn"], ukprn=data["ukprn"]
             ).items():
                 self.add_error(field, message)
@@ -217,11 +217,11 @@ def _page(case: Case) -> _Page:
         placements=placements,
         section_forms={
             "person": PersonForm(
-                initial={name: getattr(case, name) for name in records_services.PERSON_FIELDS},
+                initial={name: getattr(case, name) for name in services.PERSON_FIELDS},
                 prefix="person",
             ),
             "plan": PlanForm(
-                initial={name: getattr(case, name) for name in records_services.PLAN_FIELDS}, prefix="plan"
+                initial={name: getattr(case, name) for name in services.PLAN_FIELDS}, prefix="plan"
             ),
             "need_add": NeedAddForm(used={need.code for need in needs}, prefix="need"),
             "placement_add": PlacementAddForm(prefix="placement"),
@@ -248,7 +248,7 @@ def _person(data, page: _Page, by) -> tuple[forms.Form, str | None]:
     form = page.section_forms["person"] = PersonForm(data, prefix="person")
 
     def save(values: dict) -> str:
-        changed = records_services.case_person_update(case=page.case, by=by, values=values)
+        changed = services.case_person_update(case=page.case, by=by, values=values)
         return "Person details saved." if changed else "Nothing had changed."
 
     return form, _save(form, save)
@@ -258,7 +258,7 @@ def _plan(data, page: _Page, by) -> tuple[forms.Form, str | None]:
     form = page.section_forms["plan"] = PlanForm(data, prefix="plan")
 
     def save(values: dict) -> str:
-        changed = records_services.case_plan_update(case=page.case, by=by, values=values)
+        changed = services.case_plan_update(case=page.case, by=by, values=values)
         return "Request and plan saved." if changed else "Nothing had changed."
 
     return form, _save(form, save)
@@ -270,7 +270,7 @@ def _need_add(data, page: _Page, by) -> tuple[forms.Form, str | None]:
     )
 
     def save(values: dict) -> str:
-        need = records_services.case_need_add(case=page.case, by=by, code=values["code"])
+        need = services.case_need_add(case=page.case, by=by, code=values["code"])
         return f"Need added: {need.get_code_display()}."
 
     return form, _save(form, save)
@@ -293,7 +293,7 @@ def _placement_add(data, page: _Page, by) -> tuple[forms.Form, str | None]:
     form = page.section_forms["placement_add"] = PlacementAddForm(data, prefix="placement")
 
     def save(values: dict) -> str:
-        placement = records_services.case_placement_add(case=page.case, by=by, **values)
+        placement = services.case_placement_add(case=page.case, by=by, **values)
         return f"Placement added: {placement.setting_name}."
 
     return form, _save(form, save)
@@ -308,7 +308,7 @@ def _placement_end(data, page: _Page, by) -> tuple[forms.Form, str | None]:
     form = page.end_forms[pk] = PlacementEndForm(data, prefix=f"end-{pk}")
 
     def save(values: dict) -> str:
-        placement = records_services.case_placement_end(
+        placement = services.case_placement_end(
             case=page.case, by=by, placement_id=pk, leaving_date=values["leaving_date"]
         )
         return f"Placement ended: {placement.setting_name}."
@@ -320,8 +320,8 @@ HANDLERS = {
     "person": _person,
     "plan": _plan,
     "need_add": _need_add,
-    "need_remove": _need_change(records_services.case_need_remove, "removed"),
-    "need_up": _need_change(records_services.case_need_move_up, "moved up"),
+    "need_remove": _need_change(services.case_need_remove, "removed"),
+    "need_up": _need_change(services.case_need_move_up, "moved up"),
     "placement_add": _placement_add,
     "placement_end": _placement_end,
 }

@@ -1,6 +1,6 @@
 """Invitations to a child's EHC record (issue 6): the SEND team's pages (invite, check identity, send
 again, activate, remove) and the parent's (the acceptance link, Invitations awaiting approval, the
-confirmation). Which steps a council uses: ehc.invitations_services.invitation_steps."""
+confirmation). Which steps a council uses: ehc.invitations.services.invitation_steps."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.decorators import role_required
 from core.inputs import whole_number
 from core.roles import STAFF_ROLES
-from ehc import invitations_services as services
+from ehc.cases.access import case_for_staff, case_item_for_staff
+from ehc.invitations import services
 from ehc.models import AccessStatus, CaseAccess
-from ehc.staff_access import case_for_staff, case_item_for_staff
 
 RESPONSE_SESSION_KEY = "invitation_response"  # the answers between Confirm and Submit (ids only)
 ANSWERED_SESSION_KEY = "invitations_answered"  # which invitations the last Submit answered (ids only)

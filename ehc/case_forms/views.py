@@ -1,7 +1,7 @@
 """Forms tied to a case. The SEND team sends one to a family member from the case page; the family sees
 them on the child's Items to complete (Oxfordshire guide section 4.2, Worcestershire's "Actions to
 Complete") with the forms the council lets them start (Hertfordshire's "Forms you can start"). Filling
-in, saving for later, checking and submitting are the request's own pages (ehc.views)."""
+in, saving for later, checking and submitting are the request's own pages (ehc.requests.views)."""
 
 import datetime
 from urllib.parse import urlencode
@@ -19,18 +19,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.decorators import role_required
 from core.models import FormDefinition
 from core.roles import STAFF_ROLES
-from ehc import case_forms_services
-from ehc.case_forms_services import (
+from ehc.case_forms import services
+from ehc.case_forms.services import (
     DRAFT_RESPONSE_FORM,
     case_draft_served_on,
     case_form_recipients,
     case_form_start,
     draft_response_due,
 )
-from ehc.definitions import CASE_FORM_KIND
-from ehc.family_access import family_case_or_404
+from ehc.cases.access import case_for_staff
+from ehc.definitions.shipped import CASE_FORM_KIND
+from ehc.family.access import family_case_or_404
 from ehc.models import AssessmentRequest
-from ehc.staff_access import case_for_staff
 
 
 def days_left_text(due_on: datetime.date | None, today: datetime.date) -> str:
@@ -76,7 +76,7 @@ def case_form_send(request, reference):
             path = reverse("family_forms", args=[case.reference])
             link = request.build_absolute_uri(f"{reverse('account_login')}?{urlencode({'next': path})}")
             try:
-                form = case_forms_services.case_form_send(
+                form = services.case_form_send(
                     case=case, slug=slug, recipient=recipient, due_on=due_on, by=request.user, link=link
                 )
             except ValidationError as error:

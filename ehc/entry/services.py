@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.services import audit_record
+from ehc.cases.selectors import caseworkers_of_council
+from ehc.cases.services import _case_reference, case_due_refresh
 from ehc.models import Case, CaseEvent, CaseOrigin
-from ehc.selectors import caseworkers_of_council
-from ehc.services import _case_reference, case_due_refresh
 from ehc.workflow import Action, Stage
 
 NAME_LIMIT = 150  # Case.child_first_name / child_last_name

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from core.decorators import role_required
 from core.roles import Role
+from ehc.cases.access import cases_listed_for_staff
+from ehc.cases.selectors import case_due_dates
 from ehc.models import Case, CaseEvent
-from ehc.selectors import case_due_dates
-from ehc.staff_access import cases_listed_for_staff
-from ehc.timeliness import timeliness_for_year
+from ehc.timeliness.report import timeliness_for_year
 from ehc.workflow import Action
 
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 from core.decorators import role_required
 from core.inputs import whole_number
 from core.roles import STAFF_ROLES
-from ehc import entry_services
-from ehc.selectors import caseworkers_of_council
-from ehc.staff_access import cases_listed_for_staff
+from ehc.cases.access import cases_listed_for_staff
+from ehc.cases.selectors import caseworkers_of_council
+from ehc.entry import services
 
 KINDS = {
     "paper": ("A request received on paper or by email", "case_new_paper"),
@@ -93,7 +93,7 @@ def case_new(request):
     )
 
 
-def _known_child(request, error: entry_services.KnownChild, errors: dict) -> list:
+def _known_child(request, error: services.KnownChild, errors: dict) -> list:
     """The cases the child may already have. Shown once as a warning; posted again with the same cases
     and without "This is a different child" ticked, it is an error. Showing them is a read of those
     children's records, audited."""
@@ -111,7 +111,7 @@ def _known_child(request, error: entry_services.KnownChild, errors: dict) -> lis
 def case_new_paper(request):
     """A request received on paper or by email, entered on the family's (or setting's) behalf."""
     posted = request.POST if request.method == "POST" else None
-    dates = dates_posted(posted, entry_services.PAPER_DATES)
+    dates = dates_posted(posted, services.PAPER_DATES)
     errors, known = {}, []
     if posted is not None:
         errors = {key: answer.error for key, answer in dates.items() if answer.error}
@@ -123,12 +123,12 @@ def case_new_paper(request):
             "requestor": posted.get("requestor", ""),
             "note": posted.get("note", ""),
         }
-        errors = entry_services.paper_problems(**fields, skip=errors) | errors
+        errors = services.paper_problems(**fields, skip=errors) | errors
         if not errors:
             different = posted.getlist("seen") if posted.get("different_child") else ()
             try:
-                case = entry_services.case_enter_paper(by=request.user, **fields, different_from=different)
-            except entry_services.KnownChild as error:
+                case = services.case_enter_paper(by=request.user, **fields, different_from=different)
+            except services.KnownChild as error:
                 known = _known_child(request, error, errors)
             except ValidationError as error:
                 errors = {k: " ".join(v) for k, v in error.message_dict.items()}
@@ -149,7 +149,7 @@ def case_new_paper(request):
         "errors": errors,
         "problems": problems_in_page_order(order, errors, dates),
         "known": known,
-        "requestors": list(entry_services.REQUESTORS.items()),
+        "requestors": list(services.REQUESTORS.items()),
     }
     return render(request, "ehc/cases/entry_paper.html", context, status=400 if errors else 200)
 
@@ -159,7 +159,7 @@ def case_new_paper(request):
 def case_new_existing(request):
     """An EHC plan the council issued before it used the portal, entered with its real dates."""
     posted = request.POST if request.method == "POST" else None
-    dates = dates_posted(posted, entry_services.EXISTING_DATES)
+    dates = dates_posted(posted, services.EXISTING_DATES)
     caseworkers = caseworkers_of_council()
     errors, known = {}, []
     if posted is not None:
@@ -169,7 +169,7 @@ def case_new_existing(request):
             "last_name": posted.get("last_name", ""),
             **{key: answer.value for key, answer in dates.items()},
         }
-        errors = entry_services.existing_plan_problems(**fields, skip=errors) | errors
+        errors = services.existing_plan_problems(**fields, skip=errors) | errors
         chosen = posted.get("caseworker", "")
         caseworker = next((person for person in caseworkers if str(person.pk) == chosen), None)
         if chosen and caseworker is None:
@@ -177,16 +177,16 @@ def case_new_existing(request):
         if not errors:
             different = posted.getlist("seen") if posted.get("different_child") else ()
             try:
-                case = entry_services.case_enter_existing_plan(
+                case = services.case_enter_existing_plan(
                     by=request.user, **fields, caseworker=caseworker, different_from=different
                 )
-            except entry_services.KnownChild as error:
+            except services.KnownChild as error:
                 known = _known_child(request, error, errors)
             except ValidationError as error:
                 errors = {k: " ".join(v) for k, v in error.message_dict.items()}
             else:
                 return redirect("case_page", reference=case.reference)
-    order = ["different_child", "first_name", "last_name", *entry_services.EXISTING_DATES, "caseworker"]
+    order = ["different_child", "first_name", "last_name", *services.EXISTING_DATES, "caseworker"]
     context = {
         "posted": posted or {},
         "dates": dates,

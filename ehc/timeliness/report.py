@@ -1,7 +1,7 @@
 """Timeliness of final EHC plans for a calendar year: the share issued within 20 weeks, with and
 without exceptions, and the late ones (STATUTORY.md "SEN2": DfE publishes both figures).
 
-Pure: no ORM. It reads each case's due dates from the one clock (``ehc.selectors.case_due_dates``), so
+Pure: no ORM. It reads each case's due dates from the one clock (``ehc.cases.selectors.case_due_dates``), so
 the figures say on time or late exactly as the case page does. The definitions, in the words the
 page shows them:
 

@@ -1,6 +1,6 @@
 """The family's side of a child's case: the home page's list of children, the EHC dashboard with its
 process tracker and dates, the request details and the SEN involvements (Oxfordshire guide section 4,
-Hertfordshire's dashboard). Every page checks access with ehc.family_access.family_case_or_404."""
+Hertfordshire's dashboard). Every page checks access with ehc.family.access.family_case_or_404."""
 
 from dataclasses import dataclass
 
@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ehc.family_access import family_case_or_404, family_cases_of
-from ehc.invitations import invitations_pending_of
-from ehc.messages_services import unread_count_for
+from ehc.cases.selectors import case_due_dates
+from ehc.family.access import family_case_or_404, family_cases_of
+from ehc.invitations.views import invitations_pending_of
+from ehc.messages.services import unread_count_for
 from ehc.models import AccessStatus, RequestStatus
-from ehc.selectors import case_due_dates
 from ehc.workflow import CLOSED, MAIN_PATH, Action, Stage
 from hub.selectors import advice_submitted_of_case
 

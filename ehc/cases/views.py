@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.decorators import role_required
 from core.inputs import whole_number
 from core.roles import STAFF_ROLES
-from ehc import services
-from ehc.messages_services import case_messages_prefetch
+from ehc.cases import services
+from ehc.cases.access import case_for_staff, cases_listed_for_staff
+from ehc.cases.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
+from ehc.messages.services import case_messages_prefetch
 from ehc.models import (
     AssessmentRequest,
     Case,
@@ -27,9 +29,7 @@ from ehc.models import (
     ExceptionKind,
     Placement,
 )
-from ehc.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
-from ehc.staff_access import case_for_staff, cases_listed_for_staff
-from ehc.views import request_for_staff, request_view_context
+from ehc.requests.views import request_for_staff, request_view_context
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
 from hub.models import AdviceRequest
 from hub.selectors import health_teams_asked_for_advice

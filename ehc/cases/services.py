@@ -14,8 +14,9 @@ from core.notifications import notify_person
 from core.roles import Role
 from core.selectors import membership_roles
 from core.services import audit_record
-from ehc.definitions import CASE_FORM_KIND, CASE_FORMS, REQUEST_FORMS
-from ehc.family_access import family_cases_of
+from ehc.cases.selectors import case_due_dates, case_next_due, caseworkers_of_council
+from ehc.definitions.shipped import CASE_FORM_KIND, CASE_FORMS, REQUEST_FORMS
+from ehc.family.access import family_cases_of
 from ehc.models import (
     AccessStatus,
     AssessmentRequest,
@@ -27,7 +28,6 @@ from ehc.models import (
     ExceptionKind,
     RequestStatus,
 )
-from ehc.selectors import case_due_dates, case_next_due, caseworkers_of_council
 from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
 from hub.models import AdviceRequest
 from tenants.selectors import council_name_current, council_url

@@ -15,11 +15,11 @@ from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from core.services import audit_record
 from core.uploads import private_file_response
-from ehc import documents_services
-from ehc.entry import dates_posted, problems_in_page_order
-from ehc.family_access import family_case_or_404
+from ehc.cases.access import case_for_staff, case_item_for_staff
+from ehc.documents import services
+from ehc.entry.views import dates_posted, problems_in_page_order
+from ehc.family.access import family_case_or_404
 from ehc.models import AccessStatus, CaseDocument
-from ehc.staff_access import case_for_staff, case_item_for_staff
 
 DATES = {"document_date": ("Document date", "Enter the document date")}
 ORDER = ["description", "document_date", "file"]
@@ -50,7 +50,7 @@ def case_document_publish(request, reference):
             f"{reverse('account_login')}?{urlencode({'next': documents_path})}"
         )
         try:
-            documents_services.case_document_publish(
+            services.case_document_publish(
                 case=case,
                 description=posted.get("description", ""),
                 document_date=dates["document_date"].value,

@@ -23,10 +23,10 @@ from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
 from core.uploads import private_file_response
-from ehc import selectors, services
-from ehc.entry_services import cases_same_child
+from ehc.cases import selectors, services
+from ehc.cases.access import READ, cases_listed_for_staff, record_read_by
+from ehc.entry.services import cases_same_child
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
-from ehc.staff_access import READ, cases_listed_for_staff, record_read_by
 
 CHECK = "check-answers"
 
@@ -161,7 +161,7 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
         draft = services.request_save_page(request=draft, by=request.user, answers=answers)
         return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, {}))
     if action.startswith(("upload", "remove_file:")):
-        from ehc.uploads import handle_upload_action  # noqa: PLC0415 (uploads are optional per page)
+        from ehc.requests.uploads import handle_upload_action  # noqa: PLC0415 (uploads are optional per page)
 
         draft = services.request_save_page(request=draft, by=request.user, answers=answers)
         errors = handle_upload_action(request, draft, action)

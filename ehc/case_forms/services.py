@@ -1,6 +1,6 @@
 """Writes for forms tied to a case (Items to complete): the SEND team sends one to a family member with a
 due date, or a parent starts one the council offers ("Forms you can start"). Both are drafts of the same
-engine as the request (ehc.views: pages, save for later, check answers, submit, view, PDF)."""
+engine as the request (ehc.requests.views: pages, save for later, check answers, submit, view, PDF)."""
 
 import datetime
 
@@ -12,7 +12,7 @@ from core.models import FormDefinition, FormVersion
 from core.notifications import notify_person
 from core.services import audit_record
 from ehc import clock
-from ehc.definitions import CASE_FORM_KIND
+from ehc.definitions.shipped import CASE_FORM_KIND
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseEvent
 from ehc.workflow import Action
 from tenants.selectors import council_name_current

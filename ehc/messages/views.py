@@ -1,7 +1,7 @@
 """Secure messages pages. The family's Messages page (Inbox and Sent Items for a child, Oxfordshire guide
 4.4), a message, and the Secure Message form for a new message or a reply, as far as the council allows;
 the SEND team's message, new message and reply pages, reached from the case page's Messages section
-(ehc/templates/ehc/cases/_messages.html). Every write goes through ehc.messages_services, which enforces
+(ehc/templates/ehc/cases/_messages.html). Every write goes through ehc.messages.services, which enforces
 the council's rules whatever calls it."""
 
 from django.contrib import messages as flash
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.decorators import role_required
 from core.roles import STAFF_ROLES
-from ehc import messages_services
-from ehc.family_access import family_case_or_404
-from ehc.messages_services import (
+from ehc.cases.access import case_for_staff
+from ehc.family.access import family_case_or_404
+from ehc.messages import services
+from ehc.messages.services import (
     family_can_see,
     family_messages_of,
     message_recipients,
@@ -25,7 +26,6 @@ from ehc.messages_services import (
     reply_subject,
 )
 from ehc.models import Case, Message
-from ehc.staff_access import case_for_staff
 
 FAMILY_ORDER = ["message_type", "subject", "body"]
 TEAM_ORDER = ["recipient", "message_type", "subject", "body"]
@@ -94,7 +94,7 @@ def family_message(request, reference, pk):
         raise Http404("No such message")
     message.case = case
     if message.from_team and message.read_at is None:
-        messages_services.message_mark_read(message=message, by=request.user)
+        services.message_mark_read(message=message, by=request.user)
     original = message.in_reply_to
     config = request.council_config
     return render(
@@ -123,7 +123,7 @@ def _family_form(request, case, *, original: Message | None):
     if request.method == "POST":
         posted = request.POST
         try:
-            messages_services.message_send_by_family(
+            services.message_send_by_family(
                 case=case,
                 sender=request.user,
                 message_type=posted.get("message_type", ""),
@@ -192,7 +192,7 @@ def case_message(request, reference, pk):
     message = get_object_or_404(Message.objects.select_related(*RELATED), pk=pk, case=case)
     message.case = case
     if not message.from_team and message.read_at is None:
-        messages_services.message_mark_read(message=message, by=request.user)
+        services.message_mark_read(message=message, by=request.user)
     return render(
         request,
         "ehc/messages/case_message.html",
@@ -211,7 +211,7 @@ def _team_form(request, case, *, original: Message | None):
         else:
             chosen = original.sender
         try:
-            message = messages_services.message_send_by_team(
+            message = services.message_send_by_team(
                 case=case,
                 sender=request.user,
                 recipient=chosen,

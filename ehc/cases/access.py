@@ -1,6 +1,6 @@
 """The council's side of a child's record: the one check every SEND-team page that reads a case (or an
 item of one, or a list of them) uses, and the audit row that every such read leaves. The family's
-twin is ehc.family_access, whose reads are the family's own and are not audited as reads.
+twin is ehc.family.access, whose reads are the family's own and are not audited as reads.
 
 A page cannot read a case for staff without coming through here, so a new page cannot forget the
 audit row (tests/test_record_reads_audited.py walks the URL table to hold every page to it)."""
