@@ -1,5 +1,5 @@
 from config.celery import app
-from ehc.cases.services import drafts_purge
+from ehc.requests.services import drafts_purge
 from tenants.services import councils_each
 
 

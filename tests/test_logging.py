@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 from config.celery import app
 from config.logs import SafeFormatter
 from core.roles import Role
-from ehc.cases import services
+from ehc.requests import services
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import begin
 from tests.factories import MembershipFactory, UserFactory

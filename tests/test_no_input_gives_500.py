@@ -29,8 +29,8 @@ from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ehc.cases.services import request_start
 from ehc.models import AccessStatus, AssessmentRequest, CaseAccess, CaseDocument, Message
+from ehc.requests.services import request_start
 from hub.models import AdviceAttachment, AdviceRequest, HealthTeamMember
 from tests.conftest import host_client, sign_in
 from tests.test_staff_pages_guarded import staff_patterns

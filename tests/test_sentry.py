@@ -17,7 +17,7 @@ from sentry_sdk.transport import Transport
 from config.celery import app
 from config.sentry import breadcrumb_scrub, event_scrub, sentry_init, url_scrub
 from core.roles import Role
-from ehc.cases import services
+from ehc.requests import services
 from tests.conftest import HOSTS, host_client, sign_in
 from tests.ehc.test_requests import begin
 from tests.factories import MembershipFactory, UserFactory

@@ -1,22 +1,20 @@
-"""Writes for EHC needs assessment requests: start, save a page, submit, purge old drafts, and the
-council's own versions of its forms."""
+"""Writes for a case: open it from a submitted request, move it by the workflow table, allocate it,
+record an exception to the time limits, post the council's response to the request; each in one
+transaction that keeps the case's next due date as the clock gives it."""
 
 import datetime
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.formdefs import definition_from_dict, form_errors, parse_date
-from core.models import FormDefinition, FormVersion
+from core.formdefs import parse_date
 from core.notifications import notify_person
 from core.roles import Role
 from core.selectors import membership_roles
 from core.services import audit_record
 from ehc.cases.selectors import case_due_dates, case_next_due, caseworkers_of_council
-from ehc.definitions.shipped import CASE_FORM_KIND, CASE_FORMS, REQUEST_FORMS
-from ehc.family.access import family_cases_of
 from ehc.models import (
     AccessStatus,
     AssessmentRequest,
@@ -28,191 +26,19 @@ from ehc.models import (
     ExceptionKind,
     RequestStatus,
 )
+from ehc.requests.services import REFERENCE_ALPHABET
 from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
 from hub.models import AdviceRequest
 from tenants.selectors import council_name_current, council_url
-
-DRAFT_DAYS = 30
-REFERENCE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels (no words), no 0/O or 1/I
-
-
-def form_definitions_install(*, definition_model=FormDefinition, version_model=FormVersion) -> None:
-    """Give this council the platform's request forms and case forms (kind "case_form": sent by the SEND
-    team or started by a parent) as version 1 (idempotent). Run by migrations in every council's schema,
-    so a new council has them from the start."""
-    for kind, forms in (("request", REQUEST_FORMS), (CASE_FORM_KIND, CASE_FORMS)):
-        for slug, schema in forms.items():
-            definition, _ = definition_model.objects.get_or_create(
-                slug=slug, defaults={"name": schema["name"], "kind": kind}
-            )
-            if not version_model.objects.filter(definition=definition).exists():
-                version_model.objects.create(definition=definition, number=1, schema=schema)
-
-
-def _questions(schema: dict | None) -> dict[str, dict]:
-    return {
-        question["key"]: {"hint": "", "required": False, **question}  # absent means these defaults
-        for page in (schema or {}).get("pages", [])
-        for question in page.get("questions", [])
-    }
-
-
-def form_schema_changes(*, old: dict | None, new: dict) -> dict:
-    """What a new version changes, by question key and attribute: what the audit row names (never the
-    wording itself)."""
-    before, after = _questions(old), _questions(new)
-    changed = {
-        key: sorted(k for k in set(question) | set(before[key]) if question.get(k) != before[key].get(k))
-        for key, question in after.items()
-        if key in before and question != before[key]
-    }
-    return {
-        "changed": changed,
-        "added": [key for key in after if key not in before],
-        "removed": [key for key in before if key not in after],
-    }
-
-
-def form_version_publish(*, definition: FormDefinition, schema: dict, by) -> FormVersion:
-    """A council publishes new wording: a new version; every earlier one stays as it was."""
-    try:
-        definition_from_dict(schema)
-    except (KeyError, TypeError) as error:
-        raise ValidationError(f"The form definition is not valid: {error}") from error
-    with transaction.atomic():
-        latest = FormDefinition.objects.select_for_update().get(pk=definition.pk).versions.first()
-        version = FormVersion.objects.create(
-            definition=definition, number=(latest.number + 1) if latest else 1, schema=schema, published_by=by
-        )
-        audit_record(
-            actor=by,
-            action="form.published",
-            target=version,
-            detail={
-                "number": version.number,
-                "form": definition.slug,
-                **form_schema_changes(old=latest.schema if latest else None, new=schema),
-            },
-        )
-    return version
-
-
-def request_start(*, owner, slug: str) -> AssessmentRequest:
-    version = FormVersion.objects.filter(definition__slug=slug).select_related("definition").first()
-    if version is None:
-        raise FormDefinition.DoesNotExist(slug)
-    offered = {}
-    if slug == "parent":
-        children = [[f"child:{case.reference}", case.child_name] for case in family_cases_of(owner)]
-        offered = {"on_behalf_of": children} if children else {}
-    request = AssessmentRequest.objects.create(version=version, owner=owner, offered_choices=offered)
-    audit_record(actor=owner, action="request.started", target=request, detail={"form": slug})
-    return request
-
-
-def request_linked_child_prefill(*, request: AssessmentRequest, answers: dict) -> dict:
-    """When the person chose a child already linked to their account, fill in the child's name and date
-    of birth where they left them blank (they can still correct them). The child must still be linked."""
-    chosen = answers.get("on_behalf_of", "")
-    if not chosen.startswith("child:"):
-        return answers
-    case = next((c for c in family_cases_of(request.owner) if f"child:{c.reference}" == chosen), None)
-    if case is None:
-        return answers
-    filled = dict(answers)
-    if not filled.get("first_name"):
-        filled["first_name"] = case.child_first_name
-    if not filled.get("last_name"):
-        filled["last_name"] = case.child_last_name
-    born = case.child_date_of_birth
-    if born and not any((filled.get("date_of_birth") or {}).values()):
-        filled["date_of_birth"] = {"day": str(born.day), "month": str(born.month), "year": str(born.year)}
-    return filled
-
-
-def _locked_draft(*, request: AssessmentRequest, by) -> AssessmentRequest:
-    locked = AssessmentRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.owner_id != by.pk:
-        raise PermissionDenied
-    if locked.status != RequestStatus.DRAFT:
-        raise ValidationError("This form has been submitted and can no longer be changed")
-    return locked
-
-
-def request_save_page(*, request: AssessmentRequest, by, answers: dict) -> AssessmentRequest:
-    """Keep what was typed on a page, valid or not (a draft loses nothing)."""
-    with transaction.atomic():
-        locked = _locked_draft(request=request, by=by)
-        locked.answers = {**locked.answers, **answers}
-        locked.save(update_fields=["answers", "updated_at"])
-    return locked
-
-
-def _new_reference() -> str:
-    return "EHC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-
-
-def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
-    """Submit to the Local Authority: the whole form must be complete; afterwards it is read-only."""
-    with transaction.atomic():
-        locked = _locked_draft(request=request, by=by)
-        errors = form_errors(locked.definition, locked.answers)
-        if errors:
-            raise ValidationError("Some parts of the form are not complete", code="incomplete")
-        locked.status = RequestStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.reference = _new_reference()
-        locked.save(update_fields=["status", "submitted_at", "reference", "updated_at"])
-        audit_record(
-            actor=by, action="request.submitted", target=locked, detail={"reference": locked.reference}
-        )
-        council, reference = council_name_current(), locked.reference
-        # The acknowledgement says what, never who (ARCHITECTURE.md 8): no child's name, no answers.
-        submitted_link = council_url("/account/submitted-forms/")
-        if locked.about_case_id:  # a form about a case (Items to complete), not a request
-            subject = f"{council}: we have received your form ({reference})"
-            body = (
-                f"{council} has received the form you submitted, reference {reference}.\n\n"
-                f"Sign in to the EHC Portal to see your submitted forms:\n{submitted_link}"
-            )
-        else:
-            subject = f"{council}: we have received your request ({reference})"
-            body = (
-                f"{council} has received your request for an Education, Health and Care needs "
-                f"assessment, reference {reference}.\n\n"
-                "We will tell you our decision within 6 weeks. "
-                f"Sign in to the EHC Portal to see your submitted forms:\n{submitted_link}"
-            )
-        notify_person(
-            user=by, kind="request_received", subject=subject, body=body, key=f"request-received:{locked.pk}"
-        )
-    return locked
-
-
-def drafts_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete drafts not saved for 30 days, with their files. Returns how many went. A form the SEND team
-    sent to the family (Items to complete) is kept: it waits for the family whatever its age."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=DRAFT_DAYS)
-    stale = AssessmentRequest.objects.filter(
-        status=RequestStatus.DRAFT, updated_at__lt=cutoff, sent_by__isnull=True, sent_at__isnull=True
-    )
-    count = 0
-    for draft in stale.prefetch_related("attachments"):
-        with transaction.atomic():
-            for attachment in draft.attachments.all():
-                attachment.file.delete(save=False)
-            draft.delete()
-            count += 1
-    if count:
-        audit_record(actor=None, action="request.drafts_purged", detail={"count": count})
-    return count
 
 
 class TransitionRefused(ValidationError):
     """The workflow table does not allow this move from the case's current stage."""
 
 
-def _case_reference() -> str:
+def case_reference_new() -> str:
+    """A new case's reference: the same form whether the case comes from an online request, a request
+    on paper or an existing plan."""
     return "CASE-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
@@ -228,7 +54,7 @@ def case_open_from_request(*, request: AssessmentRequest, by) -> Case:
             raise ValidationError("This form is about an existing case, not a request")
         answers = locked.answers
         case = Case.objects.create(
-            reference=_case_reference(),
+            reference=case_reference_new(),
             child_first_name=answers.get("first_name", ""),
             child_last_name=answers.get("last_name", ""),
             child_date_of_birth=parse_date(answers.get("date_of_birth") or {}),

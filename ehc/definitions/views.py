@@ -13,7 +13,7 @@ from core.decorators import role_required
 from core.formdefs import definition_from_dict
 from core.models import FormDefinition
 from core.roles import Role
-from ehc.cases.services import form_version_publish
+from ehc.definitions.services import form_version_publish
 
 LABEL_LIMIT = 300
 HINT_LIMIT = 1000

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.services import audit_record
 from ehc.cases.selectors import caseworkers_of_council
-from ehc.cases.services import _case_reference, case_due_refresh
+from ehc.cases.services import case_due_refresh, case_reference_new
 from ehc.models import Case, CaseEvent, CaseOrigin
 from ehc.workflow import Action, Stage
 
@@ -52,11 +52,6 @@ EXISTING_DATES = {
     "final_issued_on": ("Date the final plan was issued", "Enter the date the final plan was issued"),
     "last_review_on": ("Date of the last annual review meeting", None),
 }
-
-
-def case_reference() -> str:
-    """A new case reference, as a case opened from an online request gets."""
-    return _case_reference()
 
 
 class KnownChild(ValidationError):
@@ -225,7 +220,7 @@ def case_enter_paper(  # noqa: PLR0913 (one keyword per thing on the paper form)
             different_from=different_from,
         )
         case = Case.objects.create(
-            reference=case_reference(),
+            reference=case_reference_new(),
             child_first_name=first_name.strip(),
             child_last_name=last_name.strip(),
             child_date_of_birth=date_of_birth,
@@ -285,7 +280,7 @@ def case_enter_existing_plan(  # noqa: PLR0913 (one keyword per date of the plan
         )
         stage = Stage.PLAN_IN_PLACE if last_review_on else Stage.FINAL_PLAN
         case = Case.objects.create(
-            reference=case_reference(),
+            reference=case_reference_new(),
             child_first_name=first_name.strip(),
             child_last_name=last_name.strip(),
             child_date_of_birth=date_of_birth,

@@ -35,8 +35,8 @@ from core.models import AuditEvent, Membership
 from core.notifications import notify, notify_person
 from core.roles import Role
 from core.services import audit_record, membership_grant
-from ehc.cases.services import REFERENCE_ALPHABET
 from ehc.models import AccessStatus, Case, CaseAccess
+from ehc.requests.services import REFERENCE_ALPHABET
 from tenants.configuration.models import Registration
 from tenants.selectors import council_name_current
 

@@ -23,10 +23,11 @@ from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
 from core.uploads import private_file_response
-from ehc.cases import selectors, services
+from ehc.cases import selectors
 from ehc.cases.access import READ, cases_listed_for_staff, record_read_by
 from ehc.entry.services import cases_same_child
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
+from ehc.requests import services
 
 CHECK = "check-answers"
 

@@ -32,13 +32,7 @@ from core.notifications import (
 from core.roles import Role
 from core.tasks import notification_send, notifications_requeue_everywhere
 from ehc.case_forms.services import case_form_send
-from ehc.cases.services import (
-    case_allocate,
-    case_open_from_request,
-    case_transition,
-    request_response_post,
-    request_submit,
-)
+from ehc.cases.services import case_allocate, case_open_from_request, case_transition, request_response_post
 from ehc.documents.services import case_document_publish
 from ehc.invitations.services import (
     access_activate,
@@ -50,6 +44,7 @@ from ehc.invitations.services import (
 )
 from ehc.messages.services import message_send_by_team
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseDocument
+from ehc.requests.services import request_submit
 from ehc.workflow import Action
 from hub.models import HealthTeam, HealthTeamMember
 from hub.services import advice_allocate, advice_request_send, advice_save, advice_submit
