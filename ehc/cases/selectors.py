@@ -1,45 +1,27 @@
+"""Reads for cases: a case's due dates from the one clock and its next duty, the people who can hold
+cases, cases for the same child, and the SEND team's case list with its search and filters."""
+
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q
 
+from core.inputs import whole_number
 from core.models import Membership
 from core.roles import Role
 from ehc import clock
-from ehc.models import AssessmentRequest, CaseOrigin, RequestStatus
-from ehc.workflow import Action
+from ehc.models import Case, CaseOrigin, Placement
+from ehc.workflow import Action, Stage
 
-RECENT_DAYS = 30
+# "Due soon" on every list that says it: the case list, the SEND team's workspace, the health hub's lists.
+DUE_SOON_DAYS = 14
+SORTS = {
+    "due": ("next_due_on", "-received_on", "-id"),  # nulls last: PostgreSQL's default for ascending
+    "received": ("-received_on", "-id"),
+    "name": ("child_last_name", "child_first_name", "id"),
+}
 # The steps an existing plan entered with its history may not have dates for (see case_due_dates).
 ENTERED_HISTORY_KEYS = frozenset({"decision", "no_plan_notice", "review_report", "review_decision"})
-
-
-def requests_drafts_of(*, user) -> list[AssessmentRequest]:
-    return list(
-        AssessmentRequest.objects.filter(
-            owner=user,
-            status=RequestStatus.DRAFT,
-            about_case__isnull=True,  # case forms: Items to complete
-        ).select_related("version__definition")
-    )
-
-
-def requests_submitted_recently(*, user) -> list[AssessmentRequest]:
-    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
-    return list(
-        AssessmentRequest.objects.filter(owner=user, status=RequestStatus.SUBMITTED, submitted_at__gte=since)
-        .select_related("version__definition")
-        .order_by("-submitted_at")
-    )
-
-
-def requests_incoming() -> list[AssessmentRequest]:
-    """Submitted requests, newest first, for the SEND team (one query whatever their number)."""
-    return list(
-        AssessmentRequest.objects.filter(status=RequestStatus.SUBMITTED, about_case__isnull=True)
-        .select_related("version__definition", "owner", "case")  # "case": audit rows name the child
-        .order_by("-submitted_at")
-    )
 
 
 def case_due_dates(*, case) -> list:
@@ -116,3 +98,85 @@ def caseworkers_of_council() -> list:
         .objects.filter(id__in=members, is_active=True)
         .order_by("first_name", "last_name", "id")
     )
+
+
+def cases_same_child(*, first_name: str, last_name: str, date_of_birth: datetime.date) -> list[Case]:
+    """Cases for a child with this first name, last name (ignoring case) and date of birth. One query."""
+    return list(
+        Case.objects.filter(
+            child_first_name__iexact=first_name.strip(),
+            child_last_name__iexact=last_name.strip(),
+            child_date_of_birth=date_of_birth,
+        ).order_by("-received_on", "-id")
+    )
+
+
+def _date_in(query: str) -> datetime.date | None:
+    """A date of birth typed into the search box: 23/11/2015, 23-11-2015 or 2015-11-23."""
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(query, fmt).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    return None
+
+
+def _search(cases, query: str):
+    """Search by a date of birth, or by words each matching the first name, last name or reference."""
+    if not query:
+        return cases
+    born = _date_in(query)
+    if born:
+        return cases.filter(child_date_of_birth=born)
+    match = Q()
+    for word in query.split():
+        match &= (
+            Q(child_first_name__icontains=word)
+            | Q(child_last_name__icontains=word)
+            | Q(reference__icontains=word)
+        )
+    return cases.filter(match)
+
+
+def _by_caseworker(cases, chosen: dict, *, user):
+    """ "me", "none" (not allocated) or a person's id; anything else is no filter."""
+    if chosen["caseworker"] == "me":
+        return cases.filter(caseworker=user)
+    if chosen["caseworker"] == "none":
+        return cases.filter(caseworker__isnull=True)
+    if (number := whole_number(chosen["caseworker"])) is not None:
+        return cases.filter(caseworker_id=number)
+    chosen["caseworker"] = ""
+    return cases
+
+
+def cases_filtered(params, *, user, today: datetime.date):
+    """The case list's search, filters and order, from the query string. Returns (queryset, chosen)."""
+    chosen = {
+        "q": params.get("q", "").strip(),
+        "stage": params.get("stage", "") if params.get("stage", "") in Stage.values else "",
+        "caseworker": params.get("caseworker", ""),
+        "setting": params.get("setting", "").strip(),
+        "due": params.get("due", "") if params.get("due", "") in {"soon", "overdue"} else "",
+        "sort": params.get("sort", "") if params.get("sort", "") in SORTS else "due",
+    }
+    if params.get("mine"):  # the old "Only my cases" link
+        chosen["caseworker"] = "me"
+    cases = Case.objects.select_related("caseworker")
+    cases = _search(cases, chosen["q"])
+    if chosen["stage"]:
+        cases = cases.filter(stage=chosen["stage"])
+    cases = _by_caseworker(cases, chosen, user=user)
+    if chosen["setting"]:
+        cases = cases.filter(
+            Exists(
+                Placement.objects.filter(
+                    case=OuterRef("pk"), setting_name__icontains=chosen["setting"], leaving_date__isnull=True
+                )
+            )
+        )
+    if chosen["due"] == "overdue":
+        cases = cases.filter(next_due_on__lt=today)
+    elif chosen["due"] == "soon":
+        cases = cases.filter(next_due_on__range=(today, today + datetime.timedelta(DUE_SOON_DAYS)))
+    return cases.order_by(*SORTS[chosen["sort"]]), chosen

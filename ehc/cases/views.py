@@ -6,18 +6,23 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
-from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc.cases import services
 from ehc.cases.access import case_for_staff, cases_listed_for_staff
-from ehc.cases.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
+from ehc.cases.selectors import (
+    DUE_SOON_DAYS,
+    FAMILY_WINDOWS,
+    case_due_dates,
+    cases_filtered,
+    caseworkers_of_council,
+)
 from ehc.messages.services import case_messages_prefetch
 from ehc.models import (
     AssessmentRequest,
@@ -27,94 +32,13 @@ from ehc.models import (
     CaseEvent,
     CeasingReason,
     ExceptionKind,
-    Placement,
 )
-from ehc.requests.views import request_for_staff, request_view_context
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
 from hub.models import AdviceRequest
 from hub.selectors import health_teams_asked_for_advice
 from hub.services import advice_request_send
 
 PAGE_SIZE = 25
-
-
-DUE_SOON_DAYS = 14
-SORTS = {
-    "due": ("next_due_on", "-received_on", "-id"),  # nulls last: PostgreSQL's default for ascending
-    "received": ("-received_on", "-id"),
-    "name": ("child_last_name", "child_first_name", "id"),
-}
-
-
-def _date_in(query: str) -> datetime.date | None:
-    """A date of birth typed into the search box: 23/11/2015, 23-11-2015 or 2015-11-23."""
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(query, fmt).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-    return None
-
-
-def _search(cases, query: str):
-    """Search by a date of birth, or by words each matching the first name, last name or reference."""
-    if not query:
-        return cases
-    born = _date_in(query)
-    if born:
-        return cases.filter(child_date_of_birth=born)
-    match = Q()
-    for word in query.split():
-        match &= (
-            Q(child_first_name__icontains=word)
-            | Q(child_last_name__icontains=word)
-            | Q(reference__icontains=word)
-        )
-    return cases.filter(match)
-
-
-def _by_caseworker(cases, chosen: dict, *, user):
-    """ "me", "none" (not allocated) or a person's id; anything else is no filter."""
-    if chosen["caseworker"] == "me":
-        return cases.filter(caseworker=user)
-    if chosen["caseworker"] == "none":
-        return cases.filter(caseworker__isnull=True)
-    if (number := whole_number(chosen["caseworker"])) is not None:
-        return cases.filter(caseworker_id=number)
-    chosen["caseworker"] = ""
-    return cases
-
-
-def cases_filtered(params, *, user, today: datetime.date):
-    """The case list's search, filters and order, from the query string. Returns (queryset, chosen)."""
-    chosen = {
-        "q": params.get("q", "").strip(),
-        "stage": params.get("stage", "") if params.get("stage", "") in Stage.values else "",
-        "caseworker": params.get("caseworker", ""),
-        "setting": params.get("setting", "").strip(),
-        "due": params.get("due", "") if params.get("due", "") in {"soon", "overdue"} else "",
-        "sort": params.get("sort", "") if params.get("sort", "") in SORTS else "due",
-    }
-    if params.get("mine"):  # the old "Only my cases" link
-        chosen["caseworker"] = "me"
-    cases = Case.objects.select_related("caseworker")
-    cases = _search(cases, chosen["q"])
-    if chosen["stage"]:
-        cases = cases.filter(stage=chosen["stage"])
-    cases = _by_caseworker(cases, chosen, user=user)
-    if chosen["setting"]:
-        cases = cases.filter(
-            Exists(
-                Placement.objects.filter(
-                    case=OuterRef("pk"), setting_name__icontains=chosen["setting"], leaving_date__isnull=True
-                )
-            )
-        )
-    if chosen["due"] == "overdue":
-        cases = cases.filter(next_due_on__lt=today)
-    elif chosen["due"] == "soon":
-        cases = cases.filter(next_due_on__range=(today, today + datetime.timedelta(DUE_SOON_DAYS)))
-    return cases.order_by(*SORTS[chosen["sort"]]), chosen
 
 
 @role_required(*STAFF_ROLES)
@@ -369,21 +293,3 @@ def case_response(request, reference):
         {"case": case, "errors": errors, "posted": posted},
         status=400 if errors else 200,
     )
-
-
-@role_required(*STAFF_ROLES)
-@require_POST
-def case_open(request, pk):
-    submitted = request_for_staff(request, pk)
-    context = request_view_context(request, submitted)
-    if context["known"] and request.POST.get("different_child") != "yes":
-        context["errors"] = {
-            "different_child": "Go to the child's case, or confirm that this request needs a new case"
-        }
-        return render(request, "ehc/requests/view.html", context, status=400)
-    try:
-        case = services.case_open_from_request(request=submitted, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("request_view", pk=pk)
-    return redirect("case_page", reference=case.reference)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.services import audit_record
-from ehc.cases.selectors import caseworkers_of_council
+from ehc.cases.selectors import cases_same_child, caseworkers_of_council
 from ehc.cases.services import case_due_refresh, case_reference_new
 from ehc.models import Case, CaseEvent, CaseOrigin
 from ehc.workflow import Action, Stage
@@ -63,17 +63,6 @@ class KnownChild(ValidationError):
             "There is already a case for a child with this name and date of birth", code="known_child"
         )
         self.cases = cases
-
-
-def cases_same_child(*, first_name: str, last_name: str, date_of_birth: datetime.date) -> list[Case]:
-    """Cases for a child with this first name, last name (ignoring case) and date of birth. One query."""
-    return list(
-        Case.objects.filter(
-            child_first_name__iexact=first_name.strip(),
-            child_last_name__iexact=last_name.strip(),
-            child_date_of_birth=date_of_birth,
-        ).order_by("-received_on", "-id")
-    )
 
 
 def _long_date(day: datetime.date) -> str:

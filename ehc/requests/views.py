@@ -1,11 +1,12 @@
-"""The EHC needs assessment request, page by page, as Oxfordshire's guide shows it."""
+"""The EHC needs assessment request, page by page, as Oxfordshire's guide shows it; and the SEND team's
+side of a submitted request: the incoming list, reading one, and opening a case from it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import role_required
 from core.formdefs import (
@@ -23,11 +24,11 @@ from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
 from core.uploads import private_file_response
-from ehc.cases import selectors
 from ehc.cases.access import READ, cases_listed_for_staff, record_read_by
-from ehc.entry.services import cases_same_child
+from ehc.cases.selectors import cases_same_child
+from ehc.cases.services import case_open_from_request
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
-from ehc.requests import services
+from ehc.requests import selectors, services
 
 CHECK = "check-answers"
 
@@ -333,3 +334,23 @@ def incoming(request):
     submitted = selectors.requests_incoming()
     cases_listed_for_staff(request, [form.audit_subject for form in submitted])
     return render(request, "ehc/requests/incoming.html", {"requests": submitted})
+
+
+@role_required(*STAFF_ROLES)
+@require_POST
+def case_open(request, pk):
+    """The request page's "open a case" button. When the council already has a case for a child with these
+    details, the page is shown again until the person confirms this is a different child."""
+    submitted = request_for_staff(request, pk)
+    context = request_view_context(request, submitted)
+    if context["known"] and request.POST.get("different_child") != "yes":
+        context["errors"] = {
+            "different_child": "Go to the child's case, or confirm that this request needs a new case"
+        }
+        return render(request, "ehc/requests/view.html", context, status=400)
+    try:
+        case = case_open_from_request(request=submitted, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("request_view", pk=pk)
+    return redirect("case_page", reference=case.reference)

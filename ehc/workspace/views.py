@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core.decorators import role_required
 from core.roles import STAFF_ROLES, Role
-from ehc.cases.views import DUE_SOON_DAYS
+from ehc.cases.selectors import DUE_SOON_DAYS
 from ehc.models import AssessmentRequest, Case, RequestStatus
 from ehc.workflow import Stage
 
