@@ -23,7 +23,7 @@ from ehc.cases.selectors import (
     cases_filtered,
     caseworkers_of_council,
 )
-from ehc.messages.services import case_messages_prefetch
+from ehc.messages.selectors import case_messages_prefetch
 from ehc.models import (
     AssessmentRequest,
     Case,

@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dateinputs import dates_posted, problems_in_page_order
 from core.decorators import role_required
 from core.roles import STAFF_ROLES
 from core.services import audit_record
 from core.uploads import private_file_response
 from ehc.cases.access import case_for_staff, case_item_for_staff
 from ehc.documents import services
-from ehc.entry.views import dates_posted, problems_in_page_order
 from ehc.family.access import family_case_or_404
 from ehc.models import AccessStatus, CaseDocument
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from ehc.cases.selectors import case_due_dates
 from ehc.family.access import family_case_or_404, family_cases_of
-from ehc.invitations.views import invitations_pending_of
-from ehc.messages.services import unread_count_for
+from ehc.invitations.selectors import invitations_pending_of
+from ehc.messages.selectors import unread_count_for
 from ehc.models import AccessStatus, RequestStatus
 from ehc.workflow import CLOSED, MAIN_PATH, Action, Stage
 from hub.selectors import advice_submitted_of_case

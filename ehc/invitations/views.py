@@ -16,6 +16,7 @@ from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc.cases.access import case_for_staff, case_item_for_staff
 from ehc.invitations import services
+from ehc.invitations.selectors import invitations_pending_of
 from ehc.models import AccessStatus, CaseAccess
 
 RESPONSE_SESSION_KEY = "invitation_response"  # the answers between Confirm and Submit (ids only)
@@ -195,16 +196,6 @@ def invitation_accept_link(request, token):
     except services.InvitationNotFound:
         return render(request, "ehc/invitations/not_found.html", status=404)
     return redirect("invitations_pending")
-
-
-def invitations_pending_of(user) -> list[CaseAccess]:
-    """Invitations this person has taken up with their link and not yet answered, with the child's case.
-    One query."""
-    return list(
-        CaseAccess.objects.filter(user=user, status=AccessStatus.VERIFIED)
-        .select_related("case")
-        .order_by("case__child_first_name", "case__child_last_name", "id")
-    )
 
 
 @login_required

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,8 +19,8 @@ from core.notifications import notify, notify_person
 from core.roles import STAFF_ROLES
 from core.selectors import user_has_role
 from core.services import audit_record
+from ehc.messages.selectors import message_type_names, messages_notice
 from ehc.models import AccessStatus, Case, CaseAccess, Message
-from tenants.configuration.models import CouncilConfiguration
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current
 
@@ -30,18 +29,7 @@ logger = logging.getLogger(__name__)
 SUBJECT_MAX = Message._meta.get_field("subject").max_length
 TYPE_MAX = Message._meta.get_field("message_type").max_length
 BODY_MAX = 20_000  # a long letter; more is a document to send another way
-NOT_ALLOWED = "You cannot send messages to the SEND team on the portal."
-NOT_ALLOWED_TO_START = (
-    "You cannot start a new message on the portal. You can reply to a message the SEND team sends you."
-)
 REPLY_PREFIX = "RE: "
-
-
-def messages_notice(config: CouncilConfiguration) -> str:
-    """What a parent is told when they cannot send or reply: the council's own wording, else ours."""
-    if config.messages_notice.strip():
-        return config.messages_notice.strip()
-    return NOT_ALLOWED_TO_START if config.parents_can_reply else NOT_ALLOWED
 
 
 def reply_subject(subject: str) -> str:
@@ -49,62 +37,6 @@ def reply_subject(subject: str) -> str:
     if subject[: len(REPLY_PREFIX)].upper() == REPLY_PREFIX.upper():
         return subject[:SUBJECT_MAX]
     return f"{REPLY_PREFIX}{subject}"[:SUBJECT_MAX]
-
-
-# Reads
-
-
-def unread_count_for(case: Case, user) -> int:
-    """How many of the team's messages to this family member about the case they have not opened yet
-    (the dashboard's "Messages (N unread)"). One query."""
-    return Message.objects.filter(case=case, from_team=True, recipient=user, read_at__isnull=True).count()
-
-
-def case_messages_prefetch() -> Prefetch:
-    """For the staff case page's Messages section: case.messages.all with who sent each, who it was for
-    and whom it replied to, in one query however many there are."""
-    return Prefetch(
-        "messages", queryset=Message.objects.select_related("sender", "recipient", "in_reply_to__sender")
-    )
-
-
-def family_messages_of(*, case: Case, user) -> tuple[list[Message], list[Message]]:
-    """This family member's Inbox (the team's messages to them) and Sent Items (theirs to the team) for
-    the case, newest first. One query, however many messages there are."""
-    inbox, sent = [], []
-    for message in (
-        Message.objects.filter(case=case)
-        .filter(Q(from_team=True, recipient=user) | Q(from_team=False, sender=user))
-        .select_related("sender", "recipient", "in_reply_to__sender")
-        .order_by("-sent_at", "-id")
-    ):
-        (inbox if message.from_team else sent).append(message)
-    return inbox, sent
-
-
-def family_can_see(message: Message, user) -> bool:
-    """A family member sees the team's messages to them and their own messages to the team, nothing
-    else: not what the team wrote to another member of the family."""
-    if message.from_team:
-        return message.recipient_id == user.pk
-    return message.sender_id == user.pk
-
-
-def message_recipients(*, case: Case) -> list[CaseAccess]:
-    """The family members the team may write to about the case: those with active access. One query."""
-    return list(
-        CaseAccess.objects.filter(case=case, status=AccessStatus.ACTIVE, user__isnull=False)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "id")
-    )
-
-
-def message_type_names(config: CouncilConfiguration) -> list[str]:
-    """The council's message types, in its order. One query."""
-    return [t.name for t in config.message_types.all()]
-
-
-# Writes
 
 
 def _checked(*, subject: str, body: str, message_type: str, types: list[str] | None) -> dict[str, str]:

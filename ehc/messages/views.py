@@ -17,14 +17,14 @@ from core.roles import STAFF_ROLES
 from ehc.cases.access import case_for_staff
 from ehc.family.access import family_case_or_404
 from ehc.messages import services
-from ehc.messages.services import (
+from ehc.messages.selectors import (
     family_can_see,
     family_messages_of,
     message_recipients,
     message_type_names,
     messages_notice,
-    reply_subject,
 )
+from ehc.messages.services import reply_subject
 from ehc.models import Case, Message
 
 FAMILY_ORDER = ["message_type", "subject", "body"]

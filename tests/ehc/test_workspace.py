@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from core.roles import Role
 from ehc.cases.services import case_due_refresh
 from ehc.models import Case
-from ehc.workspace.views import workspace_counts
+from ehc.workspace.selectors import workspace_counts
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
