@@ -20,7 +20,7 @@ DESCRIPTION_MAX = CaseDocument._meta.get_field("description").max_length
 
 
 def _file_checked(uploaded_file: UploadedFile | None) -> tuple[CheckedUpload | None, str]:
-    """The same checks as a request's supporting documents (ehc/uploads.py): the council's types and
+    """The same checks as a request's supporting documents (ehc/requests/uploads.py): the council's types and
     size, the file's real content, and the virus scan. Returns (the checked file, or the message)."""
     if uploaded_file is None:
         return None, "Select a file"

@@ -1,5 +1,5 @@
 """Timeliness of final plans for SEND managers and council admins: the year's share issued within
-20 weeks, with and without exceptions, and the late ones (definitions in ehc/timeliness.py)."""
+20 weeks, with and without exceptions, and the late ones (definitions in ehc/timeliness/report.py)."""
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractYear
