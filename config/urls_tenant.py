@@ -5,7 +5,7 @@ from django.urls import include, path
 from core import views as core_views
 from core.admin_site import council_admin_site
 from core.staff import views as core_staff
-from ehc import family as ehc_family
+from ehc.family import views as ehc_family
 
 urlpatterns = [
     path("", ehc_family.home, name="home"),

@@ -7,7 +7,7 @@ class EhcConfig(AppConfig):
 
     def ready(self):
         from core.admission import invitation_link_register  # noqa: PLC0415
-        from ehc.invitations_services import invited_email_for_link  # noqa: PLC0415
+        from ehc.invitations.services import invited_email_for_link  # noqa: PLC0415
 
         # On an invitation-only council, the family's acceptance link lets its addressee register or join.
         invitation_link_register(url_name="invitation_accept_link", email_for_token=invited_email_for_link)

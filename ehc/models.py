@@ -165,7 +165,7 @@ class CeasingReason(models.TextChoices):
 
 class Case(models.Model):
     """A child's EHC case, from the request to the plan and its reviews. Its stage moves only through
-    ehc.services.case_transition; every move is a CaseEvent."""
+    ehc.cases.services.case_transition; every move is a CaseEvent."""
 
     reference = models.CharField(max_length=20, unique=True)
     child_first_name = models.CharField(max_length=150)
@@ -184,7 +184,7 @@ class Case(models.Model):
     )
     caseworker_since = models.DateField(null=True, blank=True)
     origin = models.CharField(max_length=20, choices=CaseOrigin.choices, default=CaseOrigin.ONLINE)
-    # The council's next duty on the case, from the clock, kept by ehc.services.case_due_refresh after
+    # The council's next duty on the case, from the clock, kept by ehc.cases.services.case_due_refresh after
     # every change so that lists can filter and sort by it in the database.
     next_due_on = models.DateField(null=True, blank=True, db_index=True)
     next_due_label = models.CharField(max_length=120, blank=True)

@@ -1,5 +1,5 @@
 from config.celery import app
-from ehc.services import drafts_purge
+from ehc.requests.services import drafts_purge
 from tenants.services import councils_each
 
 

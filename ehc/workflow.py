@@ -1,7 +1,7 @@
 """The statutory stages and the moves between them, as data (STYLE.md "rules as data").
 
 Every move a case can make is one row of TRANSITIONS: the action's name, the stages it may start from,
-the stage it leads to, and what it must record. ehc.services.case_transition is the only code that
+the stage it leads to, and what it must record. ehc.cases.services.case_transition is the only code that
 moves a case, and it refuses anything this table does not allow, whoever the caller is.
 """
 

@@ -13,10 +13,9 @@ from psycopg import sql
 
 from core.inputs import whole_number
 from core.roles import HEALTH_ROLES
+from ehc.cases.selectors import DUE_SOON_DAYS
 from ehc.workflow import Action
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-
-DUE_SOON_DAYS = 14
 
 
 def health_places_of(*, user) -> list[HealthTeamMember]:

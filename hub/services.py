@@ -17,8 +17,8 @@ from core.roles import HEALTH_ROLES, Role
 from core.services import audit_record
 from core.staff.services import staff_invitation_send
 from ehc import clock
+from ehc.cases.services import case_due_refresh, case_transition
 from ehc.models import Case, CaseEvent
-from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import Action, Stage
 from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember

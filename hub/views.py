@@ -31,12 +31,13 @@ from core.roles import HEALTH_ROLES, STAFF_ROLES
 from core.selectors import membership_roles
 from core.services import audit_record
 from core.uploads import attachment_action, private_file_response
-from ehc.family_access import family_case_or_404
-from ehc.staff_access import LISTED, READ, case_item_for_staff, record_read_by
+from ehc.cases.access import LISTED, READ, case_item_for_staff, record_read_by
+from ehc.cases.selectors import DUE_SOON_DAYS
+from ehc.family.access import family_case_or_404
 from hub import selectors, services
 from hub.definitions import ADVICE_GUIDANCE
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus
-from hub.selectors import DUE_SOON_DAYS, AdviceFilters
+from hub.selectors import AdviceFilters
 
 PAGE_SIZE = 25
 # What the SEND team may read of a team's answer (ehc: never the advice while it is being written).

@@ -17,10 +17,10 @@ from core.models import Profile, StaffInvitation
 from core.roles import Role
 from core.services import membership_grant
 from core.staff.services import staff_invitation_send
-from ehc.case_forms_services import case_draft_served_on, case_form_send, draft_response_due
-from ehc.messages_services import message_send_by_team
+from ehc.case_forms.services import case_draft_served_on, case_form_send, draft_response_due
+from ehc.cases.services import case_due_refresh, case_transition
+from ehc.messages.services import message_send_by_team
 from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
-from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import ADVICE_SOURCES, Stage
 from hub.models import HealthTeam, HealthTeamMember
 from hub.services import advice_allocate, advice_request_send

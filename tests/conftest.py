@@ -82,7 +82,7 @@ def family_invitation_link(schema_name: str, email: str) -> str:
 
     from django.utils import timezone  # noqa: PLC0415
 
-    from ehc.invitations_services import token_digest  # noqa: PLC0415
+    from ehc.invitations.services import token_digest  # noqa: PLC0415
     from ehc.models import AccessStatus, Case, CaseAccess  # noqa: PLC0415
 
     token = secrets.token_urlsafe(16)

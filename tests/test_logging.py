@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 from config.celery import app
 from config.logs import SafeFormatter
 from core.roles import Role
-from ehc import services
+from ehc.requests import services
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import begin
 from tests.factories import MembershipFactory, UserFactory
@@ -85,7 +85,7 @@ def test_a_500_on_a_form_page_logs_the_type_and_view_not_the_answers(console, ox
     assert "django.db.utils.IntegrityError: [Filtered]" in text
     assert "The above exception was the direct cause of the following exception" in text
     assert "ProbeError: [Filtered]" in text
-    assert 'ehc/views.py", line' in text
+    assert 'ehc/requests/views.py", line' in text
     assert "in failing_save" in text
 
 

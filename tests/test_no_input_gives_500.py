@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ehc.models import AccessStatus, AssessmentRequest, CaseAccess, CaseDocument, Message
-from ehc.services import request_start
+from ehc.requests.services import request_start
 from hub.models import AdviceAttachment, AdviceRequest, HealthTeamMember
 from tests.conftest import host_client, sign_in
 from tests.test_staff_pages_guarded import staff_patterns

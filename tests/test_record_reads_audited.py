@@ -76,7 +76,7 @@ HEALTH_READS = {
     "hub_advice_file",
 }
 # Actions that only take a POST and change the record: their guard is the same as the pages' above
-# (ehc.staff_access), so they are audited as reads too, and their services audit the change.
+# (ehc.cases.access), so they are audited as reads too, and their services audit the change.
 ACTIONS = {
     "case_open": "POST only: opens a case from a submitted request (request_for_staff, audited)",
     "case_access_resend": "POST only: sends an invitation again (case_item_for_staff, audited)",
@@ -113,7 +113,7 @@ NOT_RECORDS = {
     "update_account": "the person's own account",
     "request_start": "choosing a form to start: no record",
     "request_begin": "starting a form: no record yet",
-    "request_check": "the owner's own draft (everyone else gets 404: ehc.views._own_request)",
+    "request_check": "the owner's own draft (everyone else gets 404: ehc.requests.views._own_request)",
     "request_confirm": "the owner's own draft (everyone else gets 404)",
     "request_page": "the owner's own draft (everyone else gets 404)",
     "recover_form": "the person's own drafts",

@@ -17,7 +17,7 @@ from sentry_sdk.transport import Transport
 from config.celery import app
 from config.sentry import breadcrumb_scrub, event_scrub, sentry_init, url_scrub
 from core.roles import Role
-from ehc import services
+from ehc.requests import services
 from tests.conftest import HOSTS, host_client, sign_in
 from tests.ehc.test_requests import begin
 from tests.factories import MembershipFactory, UserFactory
@@ -124,7 +124,7 @@ def test_a_500_on_a_form_page_sends_no_answers_locals_cookies_or_address(sentry,
 
     text = sentry.text()
     assert "ProbeError" in text  # the event was sent, with its type, stack and URL
-    assert "ehc/views.py" in text
+    assert "ehc/requests/views.py" in text
     assert f'"url":"http://{HOSTS["oxfordshire"]}/forms/{draft.pk}/part1/"' in text
     assert_nothing_personal(
         text,

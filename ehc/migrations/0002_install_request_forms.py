@@ -3,7 +3,7 @@ from django.db import migrations
 
 def install(apps, schema_editor):
     # Runs in each council's schema: every council starts with the platform's request forms (version 1).
-    from ehc.services import form_definitions_install
+    from ehc.definitions.services import form_definitions_install
 
     form_definitions_install(
         definition_model=apps.get_model("core", "FormDefinition"),

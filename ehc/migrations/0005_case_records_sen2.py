@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def next_due_backfill(apps, schema_editor):
     """Fill the new next-due columns from the clock for cases that already exist."""
-    from ehc.selectors import case_due_dates, case_next_due
+    from ehc.cases.selectors import case_due_dates, case_next_due
 
     Case = apps.get_model("ehc", "Case")
     for case in Case.objects.prefetch_related("events", "exceptions"):

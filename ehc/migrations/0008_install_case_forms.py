@@ -3,7 +3,7 @@ from django.db import migrations
 
 def install(apps, schema_editor):
     # Runs in each council's schema: the forms the SEND team sends and parents start (idempotent).
-    from ehc.services import form_definitions_install
+    from ehc.definitions.services import form_definitions_install
 
     form_definitions_install(
         definition_model=apps.get_model("core", "FormDefinition"),

@@ -31,9 +31,10 @@ from core.notifications import (
 )
 from core.roles import Role
 from core.tasks import notification_send, notifications_requeue_everywhere
-from ehc.case_forms_services import case_form_send
-from ehc.documents_services import case_document_publish
-from ehc.invitations_services import (
+from ehc.case_forms.services import case_form_send
+from ehc.cases.services import case_allocate, case_open_from_request, case_transition, request_response_post
+from ehc.documents.services import case_document_publish
+from ehc.invitations.services import (
     access_activate,
     access_revoke,
     access_verify,
@@ -41,15 +42,9 @@ from ehc.invitations_services import (
     invitation_send,
     invitations_respond,
 )
-from ehc.messages_services import message_send_by_team
+from ehc.messages.services import message_send_by_team
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseDocument
-from ehc.services import (
-    case_allocate,
-    case_open_from_request,
-    case_transition,
-    request_response_post,
-    request_submit,
-)
+from ehc.requests.services import request_submit
 from ehc.workflow import Action
 from hub.models import HealthTeam, HealthTeamMember
 from hub.services import advice_allocate, advice_request_send, advice_save, advice_submit

@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from core.services import membership_grant
+from ehc.cases.services import case_transition
 from ehc.clock import draft_response_window
 from ehc.models import AccessStatus, Case, CaseAccess
-from ehc.services import case_transition
 from ehc.workflow import Action
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from core.roles import Role
 from core.services import membership_grant
 from ehc.models import AssessmentRequest
-from ehc.services import request_save_page, request_start, request_submit
+from ehc.requests.services import request_save_page, request_start, request_submit
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts
 from tests.mail import emails_to, last_code

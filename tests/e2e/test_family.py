@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from core.services import membership_grant
+from ehc.cases.services import case_due_refresh
 from ehc.models import AccessStatus, Case, CaseAccess
-from ehc.services import case_due_refresh
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts
 from tests.factories import UserFactory

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from core.services import membership_grant
-from ehc.messages_services import message_send_by_team
+from ehc.messages.services import message_send_by_team
 from ehc.models import AccessStatus, Case, CaseAccess, Message
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts

@@ -13,16 +13,10 @@ from django_tenants.utils import schema_context
 from core.models import AuditEvent
 from core.roles import Role
 from core.services import membership_grant
+from ehc.cases.selectors import case_due_dates
+from ehc.cases.services import case_allocate, case_transition, request_response_post
 from ehc.models import Case, CaseEvent, CaseException
-from ehc.selectors import case_due_dates
-from ehc.services import (
-    case_allocate,
-    case_transition,
-    request_response_post,
-    request_save_page,
-    request_start,
-    request_submit,
-)
+from ehc.requests.services import request_save_page, request_start, request_submit
 from ehc.workflow import Action, Note, Stage
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_case_pages import make_cases

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.models import AuditEvent
+from ehc.cases.selectors import case_due_dates, case_next_due
+from ehc.cases.services import TransitionRefused, case_transition
 from ehc.models import Case, CaseEvent, CeasingReason
-from ehc.selectors import case_due_dates, case_next_due
-from ehc.services import TransitionRefused, case_transition
 from ehc.workflow import CLOSED, TRANSITIONS, Action, Stage, transition_for
 
 SCHEMA = "oxfordshire"

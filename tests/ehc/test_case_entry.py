@@ -12,8 +12,8 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent
 from core.roles import Role
+from ehc.cases.selectors import case_due_dates
 from ehc.models import Case, CaseEvent, CaseOrigin
-from ehc.selectors import case_due_dates
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory

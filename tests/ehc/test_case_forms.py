@@ -14,12 +14,14 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, FormDefinition, FormVersion
 from core.roles import Role
-from ehc.case_forms import days_left_text
-from ehc.case_forms_services import case_form_send, case_form_start
+from ehc.case_forms.services import case_form_send, case_form_start
+from ehc.case_forms.views import days_left_text
+from ehc.cases.services import case_transition
 from ehc.clock import draft_response_window
-from ehc.definitions import CASE_FORMS
+from ehc.definitions.services import form_definitions_install, form_version_publish
+from ehc.definitions.shipped import CASE_FORMS
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, RequestStatus
-from ehc.services import case_transition, drafts_purge, form_definitions_install, form_version_publish
+from ehc.requests.services import drafts_purge
 from ehc.workflow import Action
 from tenants.configuration.models import CouncilConfiguration, ParentForm
 from tests.conftest import host_client, sign_in

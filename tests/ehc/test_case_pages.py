@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django_tenants.utils import schema_context
 
 from core.roles import Role
+from ehc.cases.services import case_transition
 from ehc.models import Case
-from ehc.services import case_transition
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory

@@ -15,8 +15,8 @@ from django_tenants.utils import schema_context
 from core.models import AuditEvent
 from core.roles import Role
 from ehc.models import Case, Need, NeedCode, Placement, SettingType
-from ehc.records import upn_check_letter
-from ehc.records_services import case_need_add
+from ehc.records.forms import upn_check_letter
+from ehc.records.services import case_need_add
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from ehc.cases.services import case_open_from_request
 from ehc.models import AssessmentRequest
-from ehc.services import case_open_from_request
 from ehc.workflow import Stage
 from tests.ehc.test_requests import begin, fill, parent  # noqa: F401 (fixture)
 

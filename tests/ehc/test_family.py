@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.roles import Role
-from ehc.family import tracker
+from ehc.cases.services import case_due_refresh, case_open_from_request, case_transition
+from ehc.family.views import tracker
 from ehc.models import (
     AccessStatus,
     AssessmentRequest,
@@ -22,7 +23,7 @@ from ehc.models import (
     CaseException,
     Message,
 )
-from ehc.services import case_due_refresh, case_open_from_request, case_transition, request_start
+from ehc.requests.services import request_start
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import PAGES, fill

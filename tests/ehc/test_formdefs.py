@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 
 from core.formdefs import answers_from_post, definition_from_dict, display_value, form_errors, page_errors
-from ehc.definitions import REQUEST_FORMS
+from ehc.definitions.shipped import REQUEST_FORMS
 
 PARENT = definition_from_dict(REQUEST_FORMS["parent"])
 PART1 = PARENT.page("part1")

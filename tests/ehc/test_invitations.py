@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Membership
 from core.roles import Role
-from ehc.invitations_services import invitation_send
+from ehc.invitations.services import invitation_send
 from ehc.models import AccessStatus, Case, CaseAccess
 from tenants.configuration.selectors import configuration_get
 from tests.conftest import host_client, sign_in

@@ -19,14 +19,10 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent
 from core.roles import Role
-from ehc import messages_services
-from ehc.messages_services import (
-    case_messages_prefetch,
-    message_mark_read,
-    message_send_by_family,
-    message_send_by_team,
-    unread_count_for,
-)
+from ehc.messages import selectors as messages_selectors
+from ehc.messages import services as messages_services
+from ehc.messages.selectors import case_messages_prefetch, unread_count_for
+from ehc.messages.services import message_mark_read, message_send_by_family, message_send_by_team
 from ehc.models import AccessStatus, Case, CaseAccess, Message
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
@@ -258,7 +254,7 @@ def test_a_parent_and_the_caseworker_write_back_and_forth(
 
 def render_section(case, council) -> str:
     """The case page's Messages section (ehc/templates/ehc/cases/_messages.html), with the case as
-    ehc.cases._case should fetch it."""
+    ehc.cases.views._case should fetch it."""
     with schema_context(council.schema_name):
         fetched = Case.objects.prefetch_related(case_messages_prefetch()).get(pk=case.pk)
         return render_to_string("ehc/cases/_messages.html", {"case": fetched})
@@ -686,9 +682,9 @@ def test_the_case_page_shows_the_messages_section_in_constant_queries(setting, o
 
 def test_the_notice_defaults_when_the_council_gave_no_wording():
     config = CouncilConfiguration(parents_can_start_messages=False, parents_can_reply=False)
-    assert messages_services.messages_notice(config) == messages_services.NOT_ALLOWED
+    assert messages_selectors.messages_notice(config) == messages_selectors.NOT_ALLOWED
     config.messages_notice = "  Our words.  "
-    assert messages_services.messages_notice(config) == "Our words."
+    assert messages_selectors.messages_notice(config) == "Our words."
     assert messages_services.reply_subject("re: Hello") == "re: Hello"
     assert messages_services.reply_subject("Hello") == "RE: Hello"
     assert len(messages_services.reply_subject("x" * 200)) == 200

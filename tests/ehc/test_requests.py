@@ -12,8 +12,9 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, FormDefinition
 from core.roles import Role
+from ehc.definitions.services import form_version_publish
 from ehc.models import AssessmentRequest
-from ehc.services import drafts_purge, form_version_publish
+from ehc.requests.services import drafts_purge
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory

@@ -14,10 +14,10 @@ from django_tenants.utils import schema_context
 
 from core.roles import Role
 from ehc import clock
+from ehc.cases.services import case_due_refresh, case_transition
 from ehc.models import Case, CaseException, ExceptionKind
-from ehc.services import case_due_refresh, case_transition
-from ehc.timeliness import NO_PLANS, LatePlan, Measure, timeliness_for_year
-from ehc.timeliness_views import case_timeliness
+from ehc.timeliness.report import NO_PLANS, LatePlan, Measure, timeliness_for_year
+from ehc.timeliness.views import case_timeliness
 from ehc.workflow import Action
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
@@ -37,7 +37,7 @@ class FakeCase:
 
 
 def with_dues(reference, received, *, issued=None, exceptions=()):
-    """A case and its clock dates, as ehc.selectors.case_due_dates gives them from recorded events."""
+    """A case and its clock dates, as ehc.cases.selectors.case_due_dates gives them from recorded events."""
     events = clock.CaseEvents(
         received=received,
         decided_to_assess=received + datetime.timedelta(days=30),

@@ -9,8 +9,8 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from core.models import AuditEvent
+from ehc.cases.services import TransitionRefused, case_transition
 from ehc.models import Case, CaseEvent
-from ehc.services import TransitionRefused, case_transition
 from ehc.workflow import CLOSED, TRANSITIONS, Action, Stage, allowed_actions, transition_for
 
 # The whole table, spelled out: (stage, action) -> stage it leads to. Anything missing is forbidden.
@@ -128,8 +128,8 @@ def test_the_service_decides_from_the_locked_row_not_the_callers_copy(case):
 
 
 def test_due_dates_come_from_the_recorded_events_through_the_one_clock(case, assert_queries):
+    from ehc.cases.selectors import case_due_dates
     from ehc.models import CaseException
-    from ehc.selectors import case_due_dates
 
     received = datetime.date(2026, 9, 1)
     case_transition(

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.roles import Role
+from ehc.cases.services import case_due_refresh
 from ehc.models import Case
-from ehc.services import case_due_refresh
-from ehc.workspace import workspace_counts
+from ehc.workspace.selectors import workspace_counts
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 

@@ -16,9 +16,9 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Membership, Notification, Profile, StaffInvitation
 from core.roles import Role
+from ehc.cases.selectors import case_due_dates
+from ehc.cases.services import case_exception_add, case_transition
 from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent, ExceptionKind
-from ehc.selectors import case_due_dates
-from ehc.services import case_exception_add, case_transition
 from ehc.workflow import Action, Stage
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from hub.services import (

@@ -1,0 +1,295 @@
+"""The SEND team's case pages: the list, a case, and the actions that move it."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from core.decorators import role_required
+from core.roles import STAFF_ROLES
+from ehc.cases import services
+from ehc.cases.access import case_for_staff, cases_listed_for_staff
+from ehc.cases.selectors import (
+    DUE_SOON_DAYS,
+    FAMILY_WINDOWS,
+    case_due_dates,
+    cases_filtered,
+    caseworkers_of_council,
+)
+from ehc.messages.selectors import case_messages_prefetch
+from ehc.models import (
+    AssessmentRequest,
+    Case,
+    CaseAccess,
+    CaseDocument,
+    CaseEvent,
+    CeasingReason,
+    ExceptionKind,
+)
+from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
+from hub.models import AdviceRequest
+from hub.selectors import health_teams_asked_for_advice
+from hub.services import advice_request_send
+
+PAGE_SIZE = 25
+
+
+@role_required(*STAFF_ROLES)
+def case_list(request):
+    today = timezone.localdate()
+    cases, chosen = cases_filtered(request.GET, user=request.user, today=today)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases_listed_for_staff(
+        request,
+        [case.reference for case in page.object_list],
+        detail={
+            "filters": {k: v for k, v in chosen.items() if v and k != "q"},
+            "searched": bool(chosen["q"]),
+            "page_number": page.number,
+        },
+    )
+    return render(
+        request,
+        "ehc/cases/list.html",
+        {
+            "page": page,
+            "chosen": chosen,
+            "querystring": urlencode({k: v for k, v in chosen.items() if v}),
+            "stages": Stage.choices,
+            "caseworkers": caseworkers_of_council(),
+            "today": today,
+            "soon": today + datetime.timedelta(DUE_SOON_DAYS),
+        },
+    )
+
+
+def _case(request, reference):
+    return case_for_staff(
+        request,
+        reference,
+        queryset=Case.objects.select_related("caseworker", "request__version__definition").prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("by").order_by("happened_on", "id")),
+            "exceptions",
+            Prefetch("accesses", queryset=CaseAccess.objects.select_related("user")),
+            Prefetch("documents", queryset=CaseDocument.objects.select_related("published_by")),
+            Prefetch(
+                "forms",
+                queryset=AssessmentRequest.objects.select_related("version__definition", "owner", "sent_by"),
+            ),
+            case_messages_prefetch(),
+            Prefetch(
+                "advice_requests",
+                queryset=AdviceRequest.objects.select_related("team", "allocated_to").order_by(
+                    "requested_on", "id"
+                ),
+            ),
+        ),
+    )
+
+
+def _date_posted(posted, name: str, errors: dict, message: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(posted.get(name, "").strip())
+    except ValueError:
+        errors[name] = message
+        return None
+
+
+def _advice_outstanding(case) -> list[str]:
+    """Services asked for advice whose advice has not been recorded yet (from prefetched events)."""
+    asked, received = [], set()
+    for event in case.events.all():
+        if event.action == Action.REQUEST_ADVICE:
+            asked.append(event.detail.get("service", ""))
+        elif event.action == Action.RECORD_ADVICE:
+            received.add(event.detail.get("service", ""))
+    return [service for service in dict.fromkeys(asked) if service not in received]
+
+
+def _detail_posted(action: str, posted, errors: dict) -> dict:
+    """The action's own answers (the fields revealed under its radio), checked here for a clear message
+    against the field; the service checks them again whoever calls it."""
+    if action == Action.REQUEST_ADVICE:
+        service = posted.get("advice_service", "").strip()
+        if service.startswith("team:"):  # a health team on the hub: hub.services asks it
+            return {"team": service.removeprefix("team:")}
+        if service == "other":
+            service = posted.get("advice_other", "").strip()
+        if not service:
+            errors["advice_service"] = "Select who the advice is asked of"
+        return {"service": service}
+    if action == Action.RECORD_ADVICE:
+        if not posted.get("advice_received"):
+            errors["advice_received"] = "Select whose advice was received"
+        return {"service": posted.get("advice_received", "")}
+    if action == Action.RECORD_REVIEW:
+        if posted.get("decision") not in REVIEW_DECISIONS:
+            errors["decision"] = "Select what the review decided"
+        return {"decision": posted.get("decision", "")}
+    if action == Action.CEASE:
+        if posted.get("ceasing_reason") not in CeasingReason.values:
+            errors["ceasing_reason"] = "Select why the plan is ceasing"
+        return {"ceasing_reason": posted.get("ceasing_reason", "")}
+    return {}
+
+
+def _record(request, case, *, action: str, team, happened_on, detail: dict) -> str | dict:
+    """Record the action (asking a health team on the hub goes through hub.services): the message to
+    show once it is recorded, or the errors by field."""
+    try:
+        if team is not None:
+            advice_request_send(case=case, team=team, by=request.user, requested_on=happened_on)
+            return f"Advice requested from {team.name}. The team has been emailed."
+        services.case_transition(
+            case=case,
+            action=action,
+            by=request.user,
+            happened_on=happened_on,
+            reason=request.POST.get("reason", ""),
+            detail=detail,
+        )
+    except ValidationError as error:
+        field = "happened_on" if getattr(error, "code", "") == "date" else "action"
+        return {field: " ".join(error.messages)}
+    return f"{Action(action).label}: recorded."
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_page(request, reference):
+    case = _case(request, reference)
+    teams = health_teams_asked_for_advice()
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        action = posted.get("action", "")
+        if action not in {a.value for a in allowed_actions(case.stage)}:
+            errors["action"] = "Select what happened"
+            detail = {}
+        else:
+            detail = _detail_posted(action, posted, errors)
+            if TRANSITIONS[action].needs_reason and not posted.get("reason", "").strip():
+                errors["reason"] = "Give the reason: the family is told it"
+        happened_on = _date_posted(posted, "happened_on", errors, "Enter the date it happened")
+        team = None
+        if "team" in detail:
+            team = next((t for t in teams if str(t.pk) == detail["team"]), None)
+            if team is None:
+                errors["advice_service"] = "Select who the advice is asked of"
+        if not errors:
+            done = _record(request, case, action=action, team=team, happened_on=happened_on, detail=detail)
+            if isinstance(done, str):
+                messages.success(request, done)
+                return redirect("case_page", reference=case.reference)
+            errors.update(done)
+    dues = case_due_dates(case=case)
+    context = {
+        "case": case,
+        "dues": dues,
+        "family_windows": {d.key for d in dues if d.key.startswith(FAMILY_WINDOWS)},
+        "actions": allowed_actions(case.stage),
+        "action_values": {a.value for a in allowed_actions(case.stage)},
+        "advice_sources": ADVICE_SOURCES,
+        "health_teams": [(f"team:{team.pk}", team.name) for team in teams],
+        "advice_outstanding": _advice_outstanding(case),
+        "review_decisions": REVIEW_DECISIONS.items(),
+        "ceasing_reasons": CeasingReason.choices,
+        "errors": errors,
+        "posted": posted,
+        "today": timezone.localdate(),
+    }
+    return render(request, "ehc/cases/page.html", context, status=400 if errors else 200)
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_allocate(request, reference):
+    case = case_for_staff(request, reference, queryset=Case.objects.select_related("caseworker"))
+    people = caseworkers_of_council()
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        chosen = next((p for p in people if str(p.pk) == posted.get("caseworker")), None)
+        if chosen is None:
+            errors["caseworker"] = "Select a caseworker"
+        else:
+            try:
+                services.case_allocate(case=case, caseworker=chosen, by=request.user)
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, f"Case allocated to {chosen.get_full_name() or chosen.email}.")
+                return redirect("case_page", reference=case.reference)
+    return render(
+        request,
+        "ehc/cases/allocate.html",
+        {"case": case, "people": people, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_exception_add(request, reference):
+    case = case_for_staff(request, reference)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        start = _date_posted(posted, "start", errors, "Enter the date the exception started")
+        end = _date_posted(posted, "end", errors, "Enter the date the exception ended")
+        if posted.get("kind") not in ExceptionKind.values:
+            errors["kind"] = "Select the kind of exception"
+        if not errors:
+            try:
+                services.case_exception_add(
+                    case=case,
+                    kind=posted["kind"],
+                    start=start,
+                    end=end,
+                    reason=posted.get("reason", ""),
+                    by=request.user,
+                )
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            else:
+                messages.success(request, "Exception recorded. The due dates it moves are shown below.")
+                return redirect("case_page", reference=case.reference)
+        elif not posted.get("reason", "").strip():
+            errors["reason"] = "Say what happened: it is kept for the statutory return"
+    return render(
+        request,
+        "ehc/cases/exception.html",
+        {"case": case, "kinds": ExceptionKind.choices, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_response(request, reference):
+    case = case_for_staff(request, reference, queryset=Case.objects.select_related("request"))
+    if case.request is None:
+        raise Http404("This case did not come from an online request")
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            services.request_response_post(case=case, text=posted.get("response", ""), by=request.user)
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+        else:
+            messages.success(request, "Response posted. The person who made the request has been emailed.")
+            return redirect("case_page", reference=case.reference)
+    return render(
+        request,
+        "ehc/cases/response.html",
+        {"case": case, "errors": errors, "posted": posted},
+        status=400 if errors else 200,
+    )
