@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.db import InterfaceError, OperationalError, connection
 
 from config.celery import app
+from core.councils import councils_each
 from core.notifications import TransientSendError, notification_deliver, notifications_requeue
-from tenants.services import councils_each
 
 
 @app.task(acks_late=True)

@@ -1,6 +1,6 @@
 from config.celery import app
+from core.councils import councils_each
 from hub.services import advice_reminders_send
-from tenants.services import councils_each
 
 
 @app.task(acks_late=True)
