@@ -1,13 +1,13 @@
+from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError, connection
 
-from config.celery import app
+from core.councils import councils_each
 from core.notifications import TransientSendError, notification_deliver, notifications_requeue
-from tenants.services import councils_each
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def worker_ping() -> str:
     """Workers' health check: answers with the schema the task ran in.
 
@@ -17,7 +17,7 @@ def worker_ping() -> str:
     return connection.schema_name
 
 
-@app.task(
+@shared_task(
     bind=True,
     acks_late=True,
     autoretry_for=(TransientSendError, OperationalError, InterfaceError),
@@ -36,13 +36,13 @@ def notification_send(self, notification_id: int) -> str:
     )
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def notifications_requeue_everywhere() -> dict[str, int]:
     """Every 15 minutes: queue again, council by council, notifications whose task never ran."""
     return councils_each(func=notifications_requeue)
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def sessions_clear() -> None:
     """Hourly (beat): Django's clearsessions deletes expired sessions, and what they held (a sign-in half
     done, registration step 1's answers). Sessions are one table, in the public schema."""

@@ -1,9 +1,10 @@
-from config.celery import app
+from celery import shared_task
+
+from core.councils import councils_each
 from ehc.requests.services import drafts_purge
-from tenants.services import councils_each
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def drafts_purge_everywhere() -> dict[str, int]:
     """Daily: drafts not saved for 30 days are deleted, council by council (idempotent)."""
     return councils_each(func=drafts_purge)

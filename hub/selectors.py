@@ -5,17 +5,20 @@ works for (the only hub code that crosses schemas, STYLE.md)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from psycopg import sql
 
 from core.inputs import whole_number
+from core.models import Membership
 from core.roles import HEALTH_ROLES
 from ehc.cases.selectors import DUE_SOON_DAYS
+from ehc.models import Case
 from ehc.workflow import Action
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from tenants.models import Domain
+from tenants.schemas import council_schemas_active, council_schemas_rows, council_schemas_union
 
 
 def health_places_of(*, user) -> list[HealthTeamMember]:
@@ -145,40 +148,27 @@ class AdviceEverywhere:
         return AdviceStatus(self.status).label
 
 
-def _active_councils() -> list[tuple[str, str]]:
-    from tenants.models import Council  # noqa: PLC0415 (the public schema's councils)
-
-    return list(
-        Council.objects.filter(is_active=True)
-        .exclude(schema_name="public")
-        .order_by("name")
-        .values_list("schema_name", "name")
-    )
+def _health_roles() -> sql.Composable:
+    return sql.SQL(", ").join(sql.Literal(str(role)) for role in sorted(HEALTH_ROLES))
 
 
 def health_councils_of(*, user) -> list[str]:
     """The schemas of the active councils where this person holds a health role: one UNION ALL query
     over the councils' membership tables, plus one for the councils. Decides who may sign in on the
     platform's host to see the list across councils."""
-    from core.models import Membership  # noqa: PLC0415 (tenant models, read across schemas)
-
-    councils = _active_councils()
+    councils = council_schemas_active()
     if not councils or not user.pk:
         return []
-    one = sql.SQL("SELECT {schema} FROM {members} WHERE user_id = {user} AND is_active AND role IN ({roles})")
-    query = sql.SQL(" UNION ALL ").join(
-        one.format(
-            schema=sql.Literal(schema),
-            members=sql.Identifier(schema, Membership._meta.db_table),
-            user=sql.Literal(user.pk),
-            roles=sql.SQL(", ").join(sql.Literal(str(role)) for role in sorted(HEALTH_ROLES)),
-        )
-        for schema, _ in councils
+    query = council_schemas_union(
+        schemas=[schema for schema, _ in councils],
+        template=sql.SQL(
+            "SELECT {schema} FROM {members} WHERE user_id = {user} AND is_active AND role IN ({roles})"
+        ),
+        tables={"members": Membership},
+        user=sql.Literal(user.pk),
+        roles=_health_roles(),
     )
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(query.as_string(connection.connection))
-        return sorted({row[0] for row in cursor.fetchall()})
+    return sorted({row[0] for row in council_schemas_rows(query)})
 
 
 def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
@@ -187,15 +177,11 @@ def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
     schemas (composed with psycopg's sql module), plus one for the councils. Carries the case's
     reference and no child's name: the list is on the platform's host, and names are read on each
     council's own site, where its access rules and audit apply."""
-    from core.models import Membership  # noqa: PLC0415 (tenant models, read across schemas)
-    from ehc.models import Case  # noqa: PLC0415
-    from tenants.models import Domain  # noqa: PLC0415
-
-    councils = _active_councils()
+    councils = council_schemas_active()
     if not councils:
         return []
     domains = dict(Domain.objects.filter(is_primary=True).values_list("tenant__schema_name", "domain"))
-    one = sql.SQL(
+    template = sql.SQL(
         "SELECT {schema}, a.id, c.reference, t.name, a.requested_on, a.due_on, a.status "
         "FROM {advice} a JOIN {teams} t ON t.id = a.team_id JOIN {cases} c ON c.id = a.case_id "
         "WHERE EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = {user} AND m.is_active "
@@ -203,26 +189,23 @@ def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
         "AND a.status IN ({open}) AND (a.allocated_to_id = {user} OR (a.status = {awaiting} AND EXISTS "
         "(SELECT 1 FROM {places} p WHERE p.team_id = a.team_id AND p.user_id = {user} AND p.is_manager)))"
     )
-    query = sql.SQL(" UNION ALL ").join(
-        one.format(
-            schema=sql.Literal(schema),
-            advice=sql.Identifier(schema, AdviceRequest._meta.db_table),
-            teams=sql.Identifier(schema, HealthTeam._meta.db_table),
-            cases=sql.Identifier(schema, Case._meta.db_table),
-            members=sql.Identifier(schema, Membership._meta.db_table),
-            places=sql.Identifier(schema, HealthTeamMember._meta.db_table),
-            user=sql.Literal(user.pk),
-            roles=sql.SQL(", ").join(sql.Literal(str(role)) for role in sorted(HEALTH_ROLES)),
-            open=sql.SQL(", ").join(sql.Literal(str(s)) for s in OPEN_STATUSES),
-            awaiting=sql.Literal(str(AdviceStatus.AWAITING_ALLOCATION)),
-        )
-        for schema, _ in councils
+    query = council_schemas_union(
+        schemas=[schema for schema, _ in councils],
+        template=template,
+        tables={
+            "advice": AdviceRequest,
+            "teams": HealthTeam,
+            "cases": Case,
+            "members": Membership,
+            "places": HealthTeamMember,
+        },
+        user=sql.Literal(user.pk),
+        roles=_health_roles(),
+        open=sql.SQL(", ").join(sql.Literal(str(s)) for s in OPEN_STATUSES),
+        awaiting=sql.Literal(str(AdviceStatus.AWAITING_ALLOCATION)),
     ) + sql.SQL(" ORDER BY 6, 1, 2")
     names = dict(councils)
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(query.as_string(connection.connection))
-        rows = cursor.fetchall()
+    rows = council_schemas_rows(query)
     return [
         AdviceEverywhere(
             schema_name=row[0],

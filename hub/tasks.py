@@ -1,9 +1,10 @@
-from config.celery import app
+from celery import shared_task
+
+from core.councils import councils_each
 from hub.services import advice_reminders_send
-from tenants.services import councils_each
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def advice_reminders_everywhere() -> dict[str, int]:
     """Daily: reminders of advice due within a week or overdue, council by council (idempotent)."""
     return councils_each(func=advice_reminders_send)

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 from django_tenants.utils import get_public_schema_name
 from psycopg import sql
 
+from core.models import Membership
+from tenants.configuration.models import CouncilConfiguration
 from tenants.models import Council, Domain
+from tenants.schemas import council_schemas_active, council_schemas_rows, council_schemas_union
 
 
 def councils_listed() -> list[Council]:
@@ -27,43 +31,23 @@ POLICY_FIELDS = (
 )
 
 
-def _active_schemas() -> list[str]:
-    return list(
-        Council.objects.filter(is_active=True)
-        .exclude(schema_name=get_public_schema_name())
-        .values_list("schema_name", flat=True)
-    )
-
-
 def _member_configurations(*, user) -> list[tuple[str, dict]]:
     """(schema, password fields of its configuration) for each active council this person belongs to:
-    one UNION query over the councils' schemas (composed with psycopg's sql module: identifiers and
-    values quoted by the driver), plus one for the list of councils."""
-    from core.models import Membership  # noqa: PLC0415 (tenant app models, imported when needed)
-    from tenants.configuration.models import CouncilConfiguration  # noqa: PLC0415
-
-    schemas = _active_schemas()
+    one UNION ALL query over the councils' schemas (tenants.schemas), plus one for the list of councils."""
+    schemas = [schema for schema, _ in council_schemas_active()]
     if not schemas:
         return []
-    config_table, membership_table = CouncilConfiguration._meta.db_table, Membership._meta.db_table
-    one = sql.SQL(
-        "SELECT {schema_name}, {columns} FROM {config} "
-        "WHERE EXISTS (SELECT 1 FROM {members} WHERE user_id = {user} AND is_active)"
+    query = council_schemas_union(
+        schemas=schemas,
+        template=sql.SQL(
+            "SELECT {schema}, {columns} FROM {config} "
+            "WHERE EXISTS (SELECT 1 FROM {members} WHERE user_id = {user} AND is_active)"
+        ),
+        tables={"config": CouncilConfiguration, "members": Membership},
+        columns=sql.SQL(", ").join(sql.Identifier(field) for field in POLICY_FIELDS),
+        user=sql.Literal(user.pk),
     )
-    query = sql.SQL(" UNION ALL ").join(
-        one.format(
-            schema_name=sql.Literal(schema),
-            columns=sql.SQL(", ").join(sql.Identifier(field) for field in POLICY_FIELDS),
-            config=sql.Identifier(schema, config_table),
-            members=sql.Identifier(schema, membership_table),
-            user=sql.Literal(user.pk),
-        )
-        for schema in schemas
-    )
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(query.as_string(connection.connection))
-        return [(row[0], dict(zip(POLICY_FIELDS, row[1:], strict=True))) for row in cursor.fetchall()]
+    return [(row[0], dict(zip(POLICY_FIELDS, row[1:], strict=True))) for row in council_schemas_rows(query)]
 
 
 def council_schemas_of(*, user) -> list[str]:
@@ -71,15 +55,10 @@ def council_schemas_of(*, user) -> list[str]:
     return [schema for schema, _ in _member_configurations(user=user)]
 
 
-def password_policies_of(*, user) -> list:
-    """The password policy of every council this person belongs to (two queries however many)."""
-    from core.accounts.passwords import policy_from_configuration  # noqa: PLC0415
-    from tenants.configuration.models import CouncilConfiguration  # noqa: PLC0415
-
-    return [
-        policy_from_configuration(CouncilConfiguration(**fields))
-        for _, fields in _member_configurations(user=user)
-    ]
+def password_rules_of(*, user) -> list[CouncilConfiguration]:
+    """The password rules of every council this person belongs to, each as an unsaved configuration
+    holding only those fields (two queries however many): core asks it (core.councils)."""
+    return [CouncilConfiguration(**fields) for _, fields in _member_configurations(user=user)]
 
 
 def council_name_current() -> str:
@@ -95,8 +74,6 @@ def council_name_current() -> str:
 def council_url(path: str = "/") -> str:
     """An absolute address on the current council's site, for links in emails sent without a request at
     hand (Celery, services): its primary domain, with SITE_URL_SCHEME and SITE_URL_PORT. One query."""
-    from django.conf import settings  # noqa: PLC0415
-
     domain = (
         Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)
         .values_list("domain", flat=True)

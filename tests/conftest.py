@@ -15,9 +15,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from tenants.demo import COUNCILS
+from demo.councils import COUNCILS
+from demo.seed import demo_council_seed
 from tenants.models import Council
-from tenants.services import demo_council_seed, platform_ensure
+from tenants.services import platform_ensure
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

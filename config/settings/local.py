@@ -13,6 +13,8 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Demo-Password-2026")
+# The demo seed (`manage.py seed_demo`): an app with no models, so in neither SHARED_APPS nor TENANT_APPS.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 
 if not env("DATABASE_URL", default=""):
     DATABASES = {"default": database_settings(BASE_DIR / env("EMBEDDED_PG_DIR", default="var/pg"))}

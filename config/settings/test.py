@@ -14,6 +14,8 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DEMO_PASSWORD = "Demo-Password-2026"  # noqa: S105
+# The demo seed (`manage.py seed_demo`): an app with no models, so in neither SHARED_APPS nor TENANT_APPS.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses PBKDF2
 EMAIL_FILE_PATH = str(VAR_DIR / "mail-test")
 STORAGES = {

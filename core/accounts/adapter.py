@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 
 from core.accounts import limits
+from core.accounts.codes import code_generate
 from core.accounts.passwords import current_policy, policy_errors
 from core.accounts.registration import (
     REGISTRATION_NEXT_SESSION_KEY,
@@ -24,13 +25,13 @@ from core.accounts.stages import (
 )
 from core.accounts.views import invitation_only_page
 from core.admission import admission_allowed
+from core.councils import council_name_current, sign_in_rules
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY
 from core.models import Profile
 from core.roles import Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
 from core.staff.services import staff_invitations_open_for
-from tenants.selectors import council_name_current
 
 # Failed passwords per address tried, across every council's site (core.accounts.limits).
 PASSWORD_FAILURE_LIMIT = 5
@@ -139,13 +140,9 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
     def _code_length(self) -> int:
         if on_platform_host():
             return 6
-        from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
-
-        return configuration_get().code_length
+        return sign_in_rules().code_length
 
     def generate_email_verification_code(self) -> str:
-        from core.accounts.codes import code_generate  # noqa: PLC0415
-
         return code_generate(self._code_length())
 
     def format_email_subject(self, subject) -> str:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from core.councils import PasswordRules, password_rules_of, sign_in_rules
 from core.identity.models import PasswordHistory
 
 MAX_LENGTH = 256  # far above any passphrase; bounds the hashing work an attacker can ask for
@@ -67,17 +68,18 @@ def current_policy(user=None) -> Policy:
     made stricter by every other council the person belongs to."""
     policies = [Policy()]
     if connection.schema_name != get_public_schema_name():
-        from tenants.configuration.selectors import configuration_get  # noqa: PLC0415 (app registry order)
-
-        policies.append(policy_from_configuration(configuration_get()))
+        policies.append(policy_from_configuration(sign_in_rules()))
     if user is not None and user.pk:
-        from tenants.selectors import password_policies_of  # noqa: PLC0415
-
         policies.extend(password_policies_of(user=user))
     return strictest(policies)
 
 
-def policy_from_configuration(config) -> Policy:
+def password_policies_of(*, user) -> list[Policy]:
+    """The password policy of every council this person belongs to (two queries however many)."""
+    return [policy_from_configuration(rules) for rules in password_rules_of(user=user)]
+
+
+def policy_from_configuration(config: PasswordRules) -> Policy:
     return Policy(
         min_length=config.password_min_length,
         require_letter=config.password_require_letter,

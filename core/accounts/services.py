@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.accounts.stages import on_platform_host
+from core.councils import council_name_current, council_url, sign_in_rules
 from core.notifications import email_send, notify
-from tenants.selectors import council_name_current, council_url
 
 CHANGES = {
     "email": "email address",
@@ -26,10 +26,8 @@ def account_change_notify(*, user, to: str, change: str) -> None:
     if on_platform_host():
         council, reset, contact = "EHC Portal", "", ""
     else:
-        from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
-
         council, reset = council_name_current(), council_url(reverse("account_reset_password"))
-        contact = configuration_get().contact_email
+        contact = sign_in_rules().contact_email
     if change == "email":
         # This address no longer belongs to the account, so a password reset sent here would not work.
         advice = "contact the SEND team straight away, so that they can stop anyone using your account."

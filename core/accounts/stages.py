@@ -11,12 +11,11 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from core.accounts import codes
+from core.councils import SignInRules, council_name_current, platform_councils_of, sign_in_rules
 from core.models import Membership, Profile
 from core.notifications import email_send, sms_send
 from core.selectors import membership_roles
 from core.staff.services import staff_invitations_open_for
-from hub.selectors import health_councils_of
-from tenants.selectors import council_name_current
 
 
 def on_platform_host() -> bool:
@@ -26,7 +25,7 @@ def on_platform_host() -> bool:
 def platform_sign_in_allowed(user) -> bool:
     """Who may sign in on the platform's host: its operators, and people with a health role in an
     active council (hub's list across councils)."""
-    return user.is_staff or bool(health_councils_of(user=user))
+    return user.is_staff or bool(platform_councils_of(user=user))
 
 
 def council_access_removed(user) -> bool:
@@ -63,7 +62,7 @@ class CouncilMembershipStage(LoginStage):
         return headed_redirect_response(self.urlname), True
 
 
-def code_channel(*, user, config) -> tuple[str, str]:
+def code_channel(*, user, config: SignInRules) -> tuple[str, str]:
     """('sms', number) or ('email', address) for this person in this council."""
     roles = membership_roles(user=user)
     wants_sms = config.code_channel == "sms" or bool(roles & set(config.sms_code_roles))
@@ -93,9 +92,7 @@ class SignInCodeStage(LoginStage):
         if on_platform_host():
             length, channel, address, council_name = 6, "email", user.email, "EHC Portal"
         else:
-            from tenants.configuration.selectors import configuration_get  # noqa: PLC0415
-
-            config = configuration_get()
+            config = sign_in_rules()
             length, council_name = config.code_length, council_name_current()
             channel, address = code_channel(user=user, config=config)
         code = codes.code_issue(state=self.state, length=length)

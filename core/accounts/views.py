@@ -23,11 +23,11 @@ from core.accounts.registration import (
 from core.accounts.services import account_change_notify
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
 from core.admission import admission_allowed
+from core.councils import platform_councils_of, team_places_of
 from core.models import Profile
 from core.roles import HEALTH_ROLES, STAFF_ROLES, Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
-from hub.selectors import health_councils_of, health_places_of
 
 
 def invitation_only_page(request, *, signing_in: bool = False):
@@ -179,8 +179,8 @@ def my_account(request):
             "profile": profile,
             "is_council_admin": Role.COUNCIL_ADMIN in roles,
             "is_staff_member": bool(roles & STAFF_ROLES),
-            "health_places": health_places_of(user=request.user) if roles & HEALTH_ROLES else [],
-            "health_everywhere": on_platform and bool(health_councils_of(user=request.user)),
+            "health_places": team_places_of(user=request.user) if roles & HEALTH_ROLES else [],
+            "health_everywhere": on_platform and bool(platform_councils_of(user=request.user)),
         },
     )
 

@@ -22,11 +22,11 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
+from core.councils import council_name_current
 from core.models import Membership, StaffInvitation
 from core.notifications import notify
 from core.roles import Role
 from core.services import audit_record, membership_grant
-from tenants.selectors import council_name_current
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
 

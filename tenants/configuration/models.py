@@ -10,7 +10,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 
 from core.roles import Role
-from ehc.workflow import Stage
 
 from .colour import HEX_COLOUR, contrast_ratio
 
@@ -212,11 +211,25 @@ class MessageType(models.Model):
         return self.name
 
 
+# The stages are a case's (ehc.workflow.Stage), a layer above this app: ehc hands them over in its
+# AppConfig.ready(), and the field reads them when asked (Django's callable choices), so the admin's list
+# and get_stage_display() show ehc's stages and their words while this app imports nothing of ehc.
+_STAGE_CHOICES: list[tuple[str, str]] = []
+
+
+def stage_choices_register(*, choices: list[tuple[str, str]]) -> None:
+    _STAGE_CHOICES[:] = choices
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    return list(_STAGE_CHOICES)
+
+
 class StageDescription(models.Model):
     configuration = models.ForeignKey(
         CouncilConfiguration, on_delete=models.CASCADE, related_name="stage_descriptions"
     )
-    stage = models.CharField(max_length=30, choices=Stage.choices)
+    stage = models.CharField(max_length=30, choices=stage_choices)
     what_happens = models.TextField("What happens in this stage?")
 
     class Meta:

@@ -89,7 +89,7 @@ def test_django_validation_applies_the_current_councils_policy(oxfordshire, worc
 
 @pytest.mark.django_db
 def test_the_demo_password_meets_every_reference_councils_policy(settings):
-    from tenants.selectors import password_policies_of  # noqa: PLC0415
+    from core.accounts.passwords import password_policies_of  # noqa: PLC0415
 
     user = UserFactory.build(email="demo-check@example.com")
     admin = type(user).objects.get(email="admin@worcestershire.example")
@@ -101,7 +101,8 @@ def test_the_demo_password_meets_every_reference_councils_policy(settings):
 
 @pytest.mark.django_db
 def test_the_strictest_policy_is_read_in_two_queries_whatever_the_number_of_councils(assert_queries):
-    from tenants.selectors import council_schemas_of, password_policies_of  # noqa: PLC0415
+    from core.accounts.passwords import password_policies_of  # noqa: PLC0415
+    from tenants.selectors import council_schemas_of  # noqa: PLC0415
 
     person = UserFactory(email="many-councils@example.com")
     for schema in ("oxfordshire", "worcestershire", "nelincs"):

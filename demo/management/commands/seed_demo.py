@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.demo import COUNCILS
-from tenants.services import demo_council_seed, platform_ensure
+from demo.councils import COUNCILS
+from demo.seed import demo_council_seed
+from tenants.services import platform_ensure
 
 
 class Command(BaseCommand):
