@@ -11,6 +11,7 @@ the question). A council with open registration is not affected.
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 INVITATION = "invitation"  # tenants.configuration.models.Registration.INVITATION (core is below tenants)
@@ -54,3 +55,14 @@ def admission_allowed(request, *, following: str | None, email: str | None = Non
     if invited is None:
         return False
     return email is None or email.strip().lower() == invited
+
+
+def invitation_only_page(request, *, signing_in: bool = False):
+    """A council whose registration is by invitation only, reached without one: say so, with its
+    contact details. A POST (anything typed or crafted) is refused."""
+    return render(
+        request,
+        "core/accounts/invitation_only.html",
+        {"signing_in": signing_in},
+        status=403 if request.method == "POST" else 200,
+    )

@@ -23,8 +23,7 @@ from core.accounts.stages import (
     on_platform_host,
     platform_sign_in_allowed,
 )
-from core.accounts.views import invitation_only_page
-from core.admission import admission_allowed
+from core.admission import admission_allowed, invitation_only_page
 from core.councils import council_name_current, sign_in_rules
 from core.middleware import PASSWORD_CHANGE_SESSION_KEY
 from core.models import Profile

@@ -22,23 +22,12 @@ from core.accounts.registration import (
 )
 from core.accounts.services import account_change_notify
 from core.accounts.stages import CouncilMembershipStage, SignInCodeStage, on_platform_host
-from core.admission import admission_allowed
+from core.admission import admission_allowed, invitation_only_page
 from core.councils import platform_councils_of, team_places_of
 from core.models import Profile
 from core.roles import HEALTH_ROLES, STAFF_ROLES, Role
 from core.selectors import membership_roles
 from core.services import audit_record, membership_grant
-
-
-def invitation_only_page(request, *, signing_in: bool = False):
-    """A council whose registration is by invitation only, reached without one: say so, with its
-    contact details. A POST (anything typed or crafted) is refused."""
-    return render(
-        request,
-        "core/accounts/invitation_only.html",
-        {"signing_in": signing_in},
-        status=403 if request.method == "POST" else 200,
-    )
 
 
 @require_http_methods(["GET", "POST"])
