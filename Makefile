@@ -103,7 +103,7 @@ run: seed
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports --no-cache --quiet
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 test: install browser scanner pdftools var/clamav/eicar.hdb lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
