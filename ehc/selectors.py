@@ -62,6 +62,7 @@ def case_due_dates(*, case) -> list:
             first.setdefault(event.action, event.happened_on)
     advice = [
         clock.AdviceRequest(
+            event=event.id,
             requested=event.happened_on,
             source=event.detail.get("service", ""),
             from_setting=bool(event.detail.get("from_setting")),

@@ -282,16 +282,13 @@ def case_due_refresh(*, case: Case) -> Case:
 def _advice_due_dates_follow(*, case: Case, dues) -> None:
     """Keep each health team's advice request due on the date the case's clock gives it, so an
     exception that moves the advice date (a missed appointment, Reg. 8(2)) moves it in the health hub's
-    lists too. The clock numbers the advice dates "advice:N" in the order of the requests."""
-    moved = {int(d.key.split(":")[1]): d.due for d in dues if d.key.startswith("advice:")}
-    if not moved:
+    lists too. The clock keys each advice date by its request's event, "advice:<event id>"."""
+    due_on = {int(d.key.removeprefix("advice:")): d.due for d in dues if d.key.startswith("advice:")}
+    if not due_on:
         return
-    asked = CaseEvent.objects.filter(case=case, action=Action.REQUEST_ADVICE).order_by("happened_on", "id")
-    for number, event_id in enumerate(asked.values_list("id", flat=True), start=1):
-        if number in moved:
-            AdviceRequest.objects.filter(event_id=event_id).exclude(due_on=moved[number]).update(
-                due_on=moved[number]
-            )
+    for advice in AdviceRequest.objects.filter(case=case, event_id__in=due_on).only("event_id", "due_on"):
+        if advice.due_on != due_on[advice.event_id]:
+            AdviceRequest.objects.filter(pk=advice.pk).update(due_on=due_on[advice.event_id])
 
 
 def case_transition(

@@ -589,7 +589,7 @@ def test_an_exception_that_moves_the_advice_date_moves_it_in_the_hub_too(hub):
             by=hub["caseworker"],
         )
         advice.refresh_from_db()
-        clock_due = next(d for d in case_due_dates(case=hub["case"]) if d.key == "advice:1")
+        clock_due = next(d for d in case_due_dates(case=hub["case"]) if d.key == f"advice:{advice.event_id}")
         assert clock_due.moved
         assert advice.due_on == clock_due.due
         assert advice.due_on > statutory
