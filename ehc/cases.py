@@ -1,6 +1,7 @@
 """The SEND team's case pages: the list, a case, and the actions that move it."""
 
 import datetime
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -27,7 +28,7 @@ from ehc.models import (
     ExceptionKind,
     Placement,
 )
-from ehc.selectors import FAMILY_WINDOWS, case_due_dates, caseworkers_of_council
+from ehc.selectors import FAMILY_WINDOWS, advice_received_on, case_due_dates, caseworkers_of_council
 from ehc.staff_access import case_for_staff, cases_listed_for_staff
 from ehc.views import request_for_staff, request_view_context
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
@@ -178,15 +179,22 @@ def _date_posted(posted, name: str, errors: dict, message: str) -> datetime.date
         return None
 
 
-def _advice_outstanding(case) -> list[str]:
-    """Services asked for advice whose advice has not been recorded yet (from prefetched events)."""
-    asked, received = [], set()
-    for event in case.events.all():
-        if event.action == Action.REQUEST_ADVICE:
-            asked.append(event.detail.get("service", ""))
-        elif event.action == Action.RECORD_ADVICE:
-            received.add(event.detail.get("service", ""))
-    return [service for service in dict.fromkeys(asked) if service not in received]
+def _advice_outstanding(case) -> list[tuple[str, str]]:
+    """The requests for advice not answered yet (from prefetched events), as (value, label) choices of
+    "Whose advice was received": a service's name where one request to it waits, else each request by
+    its event and the day it was asked, so the answer closes that request's date and no other."""
+    recorded = list(case.events.all())
+    answered = advice_received_on(recorded)
+    waiting = [e for e in recorded if e.action == Action.REQUEST_ADVICE and e.pk not in answered]
+    named = Counter(event.detail.get("service", "") for event in waiting)
+    choices = []
+    for event in waiting:
+        service = event.detail.get("service", "")
+        if named[service] == 1:
+            choices.append((service, service))
+        else:
+            choices.append((f"request:{event.pk}", f"{service} (asked on {event.happened_on:%-d %B %Y})"))
+    return choices
 
 
 def _detail_posted(action: str, posted, errors: dict) -> dict:
@@ -202,9 +210,14 @@ def _detail_posted(action: str, posted, errors: dict) -> dict:
             errors["advice_service"] = "Select who the advice is asked of"
         return {"service": service}
     if action == Action.RECORD_ADVICE:
-        if not posted.get("advice_received"):
+        chosen = posted.get("advice_received", "")
+        if not chosen:
             errors["advice_received"] = "Select whose advice was received"
-        return {"service": posted.get("advice_received", "")}
+        # One of several requests to services of the same name, or the one request waiting for a service.
+        request_event = chosen.removeprefix("request:")
+        return (
+            {"request_event": whole_number(request_event)} if request_event != chosen else {"service": chosen}
+        )
     if action == Action.RECORD_REVIEW:
         if posted.get("decision") not in REVIEW_DECISIONS:
             errors["decision"] = "Select what the review decided"

@@ -27,7 +27,7 @@ from ehc.models import (
     ExceptionKind,
     RequestStatus,
 )
-from ehc.selectors import case_due_dates, case_next_due, caseworkers_of_council
+from ehc.selectors import advice_received_on, case_due_dates, case_next_due, caseworkers_of_council
 from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
 from hub.models import AdviceRequest
 from tenants.selectors import council_name_current, council_url
@@ -291,6 +291,38 @@ def _advice_due_dates_follow(*, case: Case, dues) -> None:
             AdviceRequest.objects.filter(pk=advice.pk).update(due_on=due_on[advice.event_id])
 
 
+def _advice_request_answered(*, case: Case, detail: dict) -> dict:
+    """The request for advice a "Record advice received" answers: the one its detail names
+    (``request_event``, as the health hub and the case page give it), else the one request still
+    waiting for the service named. The clock keys each advice date by the event that asked, so two
+    teams with one name, or one team asked twice, keep their own dates; a name that could mean either
+    is refused, not guessed. A request answered already may be answered again (a team submits on the
+    portal after its letter was recorded): the first answer closes its date. Returns the detail naming
+    both the request and its service."""
+    if not detail.get("request_event") and not detail.get("service"):
+        return detail  # the workflow table asks for the service
+    advice_events = list(
+        CaseEvent.objects.filter(case=case, action__in=(Action.REQUEST_ADVICE, Action.RECORD_ADVICE))
+    )
+    asked = [event for event in advice_events if event.action == Action.REQUEST_ADVICE]
+    if detail.get("request_event"):
+        chosen = [event for event in asked if event.pk == detail["request_event"]]
+        if not chosen:
+            raise ValidationError("Select a request for advice made on this case", code="detail")
+    else:
+        answered = advice_received_on(advice_events)
+        service = detail["service"]
+        chosen = [e for e in asked if e.pk not in answered and e.detail.get("service") == service]
+        if not chosen:
+            raise ValidationError(f"No request for advice from {service} is waiting", code="detail")
+        if len(chosen) > 1:
+            raise ValidationError(
+                f"{service} was asked more than once: select which request was answered", code="detail"
+            )
+    request = chosen[0]
+    return {**detail, "service": request.detail.get("service", ""), "request_event": request.pk}
+
+
 def case_transition(
     *, case: Case, action: str, by, happened_on: datetime.date, reason: str = "", detail: dict | None = None
 ) -> Case:
@@ -305,6 +337,8 @@ def case_transition(
                 f"This case is at '{locked.get_stage_display()}', where '{action}' is not allowed",
                 code="refused",
             )
+        if action == Action.RECORD_ADVICE:
+            detail = _advice_request_answered(case=locked, detail=detail)
         if move.needs_reason and not reason.strip():
             raise ValidationError("Give the reason: the family is told it", code="reason")
         missing = [key for key in move.needs_detail if not detail.get(key)]

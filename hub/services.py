@@ -114,7 +114,12 @@ def _received_record(*, advice: AdviceRequest, by, outcome: str) -> None:
         action=Action.RECORD_ADVICE,
         by=by,
         happened_on=timezone.localdate(),
-        detail={"service": advice.team.name, "team": advice.team_id, "outcome": outcome},
+        detail={
+            "service": advice.team.name,
+            "team": advice.team_id,
+            "outcome": outcome,
+            "request_event": advice.event_id,
+        },
     )
 
 
