@@ -16,6 +16,7 @@ from core.selectors import membership_roles
 from core.services import audit_record
 from ehc.definitions import CASE_FORM_KIND, CASE_FORMS, REQUEST_FORMS
 from ehc.family_access import family_cases_of
+from ehc.hooks import case_dues_refreshed
 from ehc.models import (
     AccessStatus,
     AssessmentRequest,
@@ -29,7 +30,6 @@ from ehc.models import (
 )
 from ehc.selectors import advice_received_on, case_due_dates, case_next_due, caseworkers_of_council
 from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
-from hub.models import AdviceRequest
 from tenants.selectors import council_name_current, council_url
 
 DRAFT_DAYS = 30
@@ -275,20 +275,8 @@ def case_due_refresh(*, case: Case) -> Case:
     case.next_due_on = due.due if due else None
     case.next_due_label = due.label[:120] if due else ""
     Case.objects.filter(pk=case.pk).update(next_due_on=case.next_due_on, next_due_label=case.next_due_label)
-    _advice_due_dates_follow(case=case, dues=dues)
+    case_dues_refreshed.send(sender=Case, case=case, dues=dues)
     return case
-
-
-def _advice_due_dates_follow(*, case: Case, dues) -> None:
-    """Keep each health team's advice request due on the date the case's clock gives it, so an
-    exception that moves the advice date (a missed appointment, Reg. 8(2)) moves it in the health hub's
-    lists too. The clock keys each advice date by its request's event, "advice:<event id>"."""
-    due_on = {int(d.key.removeprefix("advice:")): d.due for d in dues if d.key.startswith("advice:")}
-    if not due_on:
-        return
-    for advice in AdviceRequest.objects.filter(case=case, event_id__in=due_on).only("event_id", "due_on"):
-        if advice.due_on != due_on[advice.event_id]:
-            AdviceRequest.objects.filter(pk=advice.pk).update(due_on=due_on[advice.event_id])
 
 
 def _advice_request_answered(*, case: Case, detail: dict) -> dict:

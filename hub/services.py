@@ -123,6 +123,18 @@ def _received_record(*, advice: AdviceRequest, by, outcome: str) -> None:
     )
 
 
+def advice_due_dates_follow(*, case: Case, dues, **kwargs) -> None:
+    """ehc's case_dues_refreshed: keep each advice request due on the date the case's clock gives its
+    request event ("advice:<event id>"), so an exception that moves an advice date (a missed
+    appointment, Reg. 8(2)) moves that request, and only that one, in the hub's lists too."""
+    due_on = {int(d.key.removeprefix("advice:")): d.due for d in dues if d.key.startswith("advice:")}
+    if not due_on:
+        return
+    for advice in AdviceRequest.objects.filter(case=case, event_id__in=due_on).only("event_id", "due_on"):
+        if advice.due_on != due_on[advice.event_id]:
+            AdviceRequest.objects.filter(pk=advice.pk).update(due_on=due_on[advice.event_id])
+
+
 def _caseworker_told(*, advice: AdviceRequest, what: str) -> None:
     """Tell the case's caseworker (else the council's SEND address) that the team has answered."""
     case, council = advice.case, council_name_current()
