@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ehc.family_access import family_case_or_404, family_cases_of
+from ehc.hooks import portal_advice
 from ehc.invitations import invitations_pending_of
 from ehc.messages_services import unread_count_for
 from ehc.models import AccessStatus, RequestStatus
 from ehc.selectors import advice_received_on, case_due_dates
 from ehc.workflow import CLOSED, MAIN_PATH, Action, Stage
-from hub.selectors import advice_submitted_of_case
 
 
 @require_GET
@@ -145,7 +145,8 @@ def involvements(request, reference):
     recorded = list(case.events.all())
     received = advice_received_on(recorded)
     # Advice a health team wrote on the portal can be read once it is submitted (the hub guide).
-    written = {advice.event_id: advice for advice in advice_submitted_of_case(case=case)}
+    on_portal = portal_advice()
+    written = on_portal.written(case=case) if on_portal else {}
     advice = [
         {
             "service": event.detail.get("service", ""),

@@ -22,6 +22,7 @@ from ehc.services import case_due_refresh, case_transition
 from ehc.workflow import Action, Stage
 from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.selectors import TEAM_CHOICE
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
 
@@ -80,6 +81,15 @@ def advice_request_send(*, case: Case, team: HealthTeam, by, requested_on: datet
             ),
         )
     return advice
+
+
+def advice_request_send_chosen(*, case: Case, chosen: str, by, requested_on: datetime.date) -> str:
+    """The staff case page's "Request advice" with a team on the hub chosen (``team:<pk>``, ehc's
+    PortalAdvice.ask): ask it, and say so. The page has checked the choice against the teams it
+    offered; advice_request_send reads and locks the team by its key, so only the key is passed."""
+    team = HealthTeam(pk=int(chosen.removeprefix(TEAM_CHOICE)))
+    advice = advice_request_send(case=case, team=team, by=by, requested_on=requested_on)
+    return f"Advice requested from {advice.team.name}. The team has been emailed."
 
 
 def _locked(advice: AdviceRequest) -> AdviceRequest:
