@@ -392,8 +392,11 @@ def appeal_deadline(*, decision: date, mediation_certificate: date | None = None
 class AdviceRequest:
     """The council's request for advice; ``from_setting`` for a school, college or early-years
     provider (the closure exception applies only to those). ``requested`` is the date sent, taken as
-    the date received, which is never later."""
+    the date received, which is never later. ``event`` is its identity (the id of the case event that
+    asked): its date is keyed by it, never by its position or the service's name, so two teams with the
+    same name, or a team asked twice, each keep their own date."""
 
+    event: int
     requested: date
     source: str = ""
     from_setting: bool = False
@@ -564,14 +567,14 @@ class _Clock:
         requests = sorted(self.events.advice_requested, key=lambda a: a.requested)
         return [
             self.due(
-                f"advice:{number}",
+                f"advice:{advice.event}",
                 "advice",
                 start=advice.requested,
                 done=advice.provided,
                 label=f"Advice from {advice.source}" if advice.source else "",
                 advice=advice,
             )
-            for number, advice in enumerate(requests, start=1)
+            for advice in requests
         ]
 
     def draft(self) -> list[Due]:

@@ -5,8 +5,9 @@ works for (the only hub code that crosses schemas, STYLE.md)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from psycopg import sql
 
@@ -32,6 +33,24 @@ def health_places_of(*, user) -> list[HealthTeamMember]:
 def health_teams_asked_for_advice() -> list[HealthTeam]:
     """The teams the SEND team can ask for advice on the hub (one query)."""
     return list(HealthTeam.objects.filter(is_active=True).order_by("name"))
+
+
+# The case page's choice of a team on the hub: "team:<pk>" (ehc.hooks.PortalAdvice).
+TEAM_CHOICE = "team:"
+
+
+def health_team_choices() -> list[tuple[str, str]]:
+    """The case page's "Who is the advice asked of" on the hub: each team that can be asked (one query)."""
+    return [(f"{TEAM_CHOICE}{team.pk}", team.name) for team in health_teams_asked_for_advice()]
+
+
+def advice_requests_prefetch() -> Prefetch:
+    """The staff case page's advice from health teams, read with its case: each team asked and who has
+    the request (one query)."""
+    return Prefetch(
+        "advice_requests",
+        queryset=AdviceRequest.objects.select_related("team", "allocated_to").order_by("requested_on", "id"),
+    )
 
 
 def _listed() -> QuerySet:
@@ -112,11 +131,14 @@ def advice_requests_of_case(*, case) -> list[AdviceRequest]:
     return list(case.advice_requests.select_related("team", "allocated_to").order_by("requested_on", "id"))
 
 
-def advice_submitted_of_case(*, case) -> list[AdviceRequest]:
-    """The advice health teams have submitted on the case, which the family may read (one query)."""
-    return list(
-        case.advice_requests.filter(status=AdviceStatus.SUBMITTED).select_related("team").order_by("id")
-    )
+def advice_written_for_family(*, case) -> dict[int, str]:
+    """The advice health teams have submitted on the case, which the family may read from SEN
+    Involvements: the link to each, by the id of the event that asked for it (one query)."""
+    submitted = case.advice_requests.filter(status=AdviceStatus.SUBMITTED).order_by("id")
+    return {
+        advice.event_id: reverse("family_advice_view", args=[case.reference, advice.pk])
+        for advice in submitted
+    }
 
 
 def advice_asked_outside_hub(*, case) -> list[dict]:

@@ -22,6 +22,7 @@ from ehc.models import Case, CaseEvent
 from ehc.workflow import Action, Stage
 from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.selectors import TEAM_CHOICE
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
 
@@ -82,6 +83,15 @@ def advice_request_send(*, case: Case, team: HealthTeam, by, requested_on: datet
     return advice
 
 
+def advice_request_send_chosen(*, case: Case, chosen: str, by, requested_on: datetime.date) -> str:
+    """The staff case page's "Request advice" with a team on the hub chosen (``team:<pk>``, ehc's
+    PortalAdvice.ask): ask it, and say so. The page has checked the choice against the teams it
+    offered; advice_request_send reads and locks the team by its key, so only the key is passed."""
+    team = HealthTeam(pk=int(chosen.removeprefix(TEAM_CHOICE)))
+    advice = advice_request_send(case=case, team=team, by=by, requested_on=requested_on)
+    return f"Advice requested from {advice.team.name}. The team has been emailed."
+
+
 def _locked(advice: AdviceRequest) -> AdviceRequest:
     return AdviceRequest.objects.select_for_update().select_related("team", "case").get(pk=advice.pk)
 
@@ -114,8 +124,25 @@ def _received_record(*, advice: AdviceRequest, by, outcome: str) -> None:
         action=Action.RECORD_ADVICE,
         by=by,
         happened_on=timezone.localdate(),
-        detail={"service": advice.team.name, "team": advice.team_id, "outcome": outcome},
+        detail={
+            "service": advice.team.name,
+            "team": advice.team_id,
+            "outcome": outcome,
+            "request_event": advice.event_id,
+        },
     )
+
+
+def advice_due_dates_follow(*, case: Case, dues, **kwargs) -> None:
+    """ehc's case_dues_refreshed: keep each advice request due on the date the case's clock gives its
+    request event ("advice:<event id>"), so an exception that moves an advice date (a missed
+    appointment, Reg. 8(2)) moves that request, and only that one, in the hub's lists too."""
+    due_on = {int(d.key.removeprefix("advice:")): d.due for d in dues if d.key.startswith("advice:")}
+    if not due_on:
+        return
+    for advice in AdviceRequest.objects.filter(case=case, event_id__in=due_on).only("event_id", "due_on"):
+        if advice.due_on != due_on[advice.event_id]:
+            AdviceRequest.objects.filter(pk=advice.pk).update(due_on=due_on[advice.event_id])
 
 
 def _caseworker_told(*, advice: AdviceRequest, what: str) -> None:

@@ -24,17 +24,28 @@ SORTS = {
 ENTERED_HISTORY_KEYS = frozenset({"decision", "no_plan_notice", "review_report", "review_decision"})
 
 
+def advice_received_on(events) -> dict[int, datetime.date]:
+    """When each request for advice was answered, by the id of the event that asked: a "Record advice
+    received" names the request it answers (``detail["request_event"]``), never only a service's name,
+    which two teams, or two requests to one team, share. The first answer counts."""
+    received: dict[int, datetime.date] = {}
+    for event in events:
+        if event.action == Action.RECORD_ADVICE and event.detail.get("request_event"):
+            received.setdefault(event.detail["request_event"], event.happened_on)
+    return received
+
+
 def case_due_dates(*, case) -> list:
     """Every due date for a case, from its recorded events and exceptions through the one clock
     (ARCHITECTURE.md 5: the parent's dashboard and the staff pages read the same dates). Two queries."""
     first: dict[str, object] = {}
-    requested, received, reviews = [], {}, []
+    requested, reviews = [], []
     decided_review = None
-    for event in case.events.all():
+    recorded = list(case.events.all())
+    received = advice_received_on(recorded)
+    for event in recorded:
         if event.action == Action.REQUEST_ADVICE:
             requested.append(event)
-        elif event.action == Action.RECORD_ADVICE:
-            received.setdefault(event.detail.get("service", ""), event.happened_on)
         elif event.action == Action.RECORD_REVIEW:
             reviews.append(event.happened_on)
             # Staff record a review once it has decided (the decision is part of the record), so the
@@ -44,10 +55,11 @@ def case_due_dates(*, case) -> list:
             first.setdefault(event.action, event.happened_on)
     advice = [
         clock.AdviceRequest(
+            event=event.id,
             requested=event.happened_on,
             source=event.detail.get("service", ""),
             from_setting=bool(event.detail.get("from_setting")),
-            provided=received.get(event.detail.get("service", "")),
+            provided=received.get(event.id),
         )
         for event in requested
     ]

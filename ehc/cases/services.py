@@ -14,7 +14,8 @@ from core.notifications import notify_person
 from core.roles import Role
 from core.selectors import membership_roles
 from core.services import audit_record
-from ehc.cases.selectors import case_due_dates, case_next_due, caseworkers_of_council
+from ehc.cases.selectors import advice_received_on, case_due_dates, case_next_due, caseworkers_of_council
+from ehc.hooks import case_dues_refreshed
 from ehc.models import (
     AccessStatus,
     AssessmentRequest,
@@ -28,7 +29,6 @@ from ehc.models import (
 )
 from ehc.requests.services import REFERENCE_ALPHABET
 from ehc.workflow import REVIEW_DECISIONS, Action, Note, transition_for
-from hub.models import AdviceRequest
 from tenants.selectors import council_name_current, council_url
 
 
@@ -101,23 +101,40 @@ def case_due_refresh(*, case: Case) -> Case:
     case.next_due_on = due.due if due else None
     case.next_due_label = due.label[:120] if due else ""
     Case.objects.filter(pk=case.pk).update(next_due_on=case.next_due_on, next_due_label=case.next_due_label)
-    _advice_due_dates_follow(case=case, dues=dues)
+    case_dues_refreshed.send(sender=Case, case=case, dues=dues)
     return case
 
 
-def _advice_due_dates_follow(*, case: Case, dues) -> None:
-    """Keep each health team's advice request due on the date the case's clock gives it, so an
-    exception that moves the advice date (a missed appointment, Reg. 8(2)) moves it in the health hub's
-    lists too. The clock numbers the advice dates "advice:N" in the order of the requests."""
-    moved = {int(d.key.split(":")[1]): d.due for d in dues if d.key.startswith("advice:")}
-    if not moved:
-        return
-    asked = CaseEvent.objects.filter(case=case, action=Action.REQUEST_ADVICE).order_by("happened_on", "id")
-    for number, event_id in enumerate(asked.values_list("id", flat=True), start=1):
-        if number in moved:
-            AdviceRequest.objects.filter(event_id=event_id).exclude(due_on=moved[number]).update(
-                due_on=moved[number]
+def _advice_request_answered(*, case: Case, detail: dict) -> dict:
+    """The request for advice a "Record advice received" answers: the one its detail names
+    (``request_event``, as the health hub and the case page give it), else the one request still
+    waiting for the service named. The clock keys each advice date by the event that asked, so two
+    teams with one name, or one team asked twice, keep their own dates; a name that could mean either
+    is refused, not guessed. A request answered already may be answered again (a team submits on the
+    portal after its letter was recorded): the first answer closes its date. Returns the detail naming
+    both the request and its service."""
+    if not detail.get("request_event") and not detail.get("service"):
+        return detail  # the workflow table asks for the service
+    advice_events = list(
+        CaseEvent.objects.filter(case=case, action__in=(Action.REQUEST_ADVICE, Action.RECORD_ADVICE))
+    )
+    asked = [event for event in advice_events if event.action == Action.REQUEST_ADVICE]
+    if detail.get("request_event"):
+        chosen = [event for event in asked if event.pk == detail["request_event"]]
+        if not chosen:
+            raise ValidationError("Select a request for advice made on this case", code="detail")
+    else:
+        answered = advice_received_on(advice_events)
+        service = detail["service"]
+        chosen = [e for e in asked if e.pk not in answered and e.detail.get("service") == service]
+        if not chosen:
+            raise ValidationError(f"No request for advice from {service} is waiting", code="detail")
+        if len(chosen) > 1:
+            raise ValidationError(
+                f"{service} was asked more than once: select which request was answered", code="detail"
             )
+    request = chosen[0]
+    return {**detail, "service": request.detail.get("service", ""), "request_event": request.pk}
 
 
 def case_transition(
@@ -134,6 +151,8 @@ def case_transition(
                 f"This case is at '{locked.get_stage_display()}', where '{action}' is not allowed",
                 code="refused",
             )
+        if action == Action.RECORD_ADVICE:
+            detail = _advice_request_answered(case=locked, detail=detail)
         if move.needs_reason and not reason.strip():
             raise ValidationError("Give the reason: the family is told it", code="reason")
         missing = [key for key in move.needs_detail if not detail.get(key)]

@@ -1,6 +1,7 @@
 """The SEND team's case pages: the list, a case, and the actions that move it."""
 
 import datetime
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,16 +14,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
+from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc.cases import services
 from ehc.cases.access import case_for_staff, cases_listed_for_staff
 from ehc.cases.selectors import (
     DUE_SOON_DAYS,
     FAMILY_WINDOWS,
+    advice_received_on,
     case_due_dates,
     cases_filtered,
     caseworkers_of_council,
 )
+from ehc.hooks import portal_advice
 from ehc.messages.selectors import case_messages_prefetch
 from ehc.models import (
     AssessmentRequest,
@@ -34,9 +38,6 @@ from ehc.models import (
     ExceptionKind,
 )
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
-from hub.models import AdviceRequest
-from hub.selectors import health_teams_asked_for_advice
-from hub.services import advice_request_send
 
 PAGE_SIZE = 25
 
@@ -71,6 +72,7 @@ def case_list(request):
 
 
 def _case(request, reference):
+    advice = portal_advice()
     return case_for_staff(
         request,
         reference,
@@ -84,12 +86,7 @@ def _case(request, reference):
                 queryset=AssessmentRequest.objects.select_related("version__definition", "owner", "sent_by"),
             ),
             case_messages_prefetch(),
-            Prefetch(
-                "advice_requests",
-                queryset=AdviceRequest.objects.select_related("team", "allocated_to").order_by(
-                    "requested_on", "id"
-                ),
-            ),
+            *([advice.prefetch()] if advice else []),
         ),
     )
 
@@ -102,33 +99,46 @@ def _date_posted(posted, name: str, errors: dict, message: str) -> datetime.date
         return None
 
 
-def _advice_outstanding(case) -> list[str]:
-    """Services asked for advice whose advice has not been recorded yet (from prefetched events)."""
-    asked, received = [], set()
-    for event in case.events.all():
-        if event.action == Action.REQUEST_ADVICE:
-            asked.append(event.detail.get("service", ""))
-        elif event.action == Action.RECORD_ADVICE:
-            received.add(event.detail.get("service", ""))
-    return [service for service in dict.fromkeys(asked) if service not in received]
+def _advice_outstanding(case) -> list[tuple[str, str]]:
+    """The requests for advice not answered yet (from prefetched events), as (value, label) choices of
+    "Whose advice was received": a service's name where one request to it waits, else each request by
+    its event and the day it was asked, so the answer closes that request's date and no other."""
+    recorded = list(case.events.all())
+    answered = advice_received_on(recorded)
+    waiting = [e for e in recorded if e.action == Action.REQUEST_ADVICE and e.pk not in answered]
+    named = Counter(event.detail.get("service", "") for event in waiting)
+    choices = []
+    for event in waiting:
+        service = event.detail.get("service", "")
+        if named[service] == 1:
+            choices.append((service, service))
+        else:
+            choices.append((f"request:{event.pk}", f"{service} (asked on {event.happened_on:%-d %B %Y})"))
+    return choices
 
 
-def _detail_posted(action: str, posted, errors: dict) -> dict:
+def _detail_posted(action: str, posted, errors: dict, *, on_portal: str) -> dict:
     """The action's own answers (the fields revealed under its radio), checked here for a clear message
-    against the field; the service checks them again whoever calls it."""
+    against the field; the service checks them again whoever calls it. A choice starting with
+    ``on_portal`` is someone asked on the portal (ehc.hooks.PortalAdvice)."""
     if action == Action.REQUEST_ADVICE:
         service = posted.get("advice_service", "").strip()
-        if service.startswith("team:"):  # a health team on the hub: hub.services asks it
-            return {"team": service.removeprefix("team:")}
+        if on_portal and service.startswith(on_portal):
+            return {"on_portal": service}
         if service == "other":
             service = posted.get("advice_other", "").strip()
         if not service:
             errors["advice_service"] = "Select who the advice is asked of"
         return {"service": service}
     if action == Action.RECORD_ADVICE:
-        if not posted.get("advice_received"):
+        chosen = posted.get("advice_received", "")
+        if not chosen:
             errors["advice_received"] = "Select whose advice was received"
-        return {"service": posted.get("advice_received", "")}
+        # One of several requests to services of the same name, or the one request waiting for a service.
+        request_event = chosen.removeprefix("request:")
+        return (
+            {"request_event": whole_number(request_event)} if request_event != chosen else {"service": chosen}
+        )
     if action == Action.RECORD_REVIEW:
         if posted.get("decision") not in REVIEW_DECISIONS:
             errors["decision"] = "Select what the review decided"
@@ -140,13 +150,14 @@ def _detail_posted(action: str, posted, errors: dict) -> dict:
     return {}
 
 
-def _record(request, case, *, action: str, team, happened_on, detail: dict) -> str | dict:
-    """Record the action (asking a health team on the hub goes through hub.services): the message to
-    show once it is recorded, or the errors by field."""
+def _record(request, case, *, action: str, happened_on, detail: dict) -> str | dict:
+    """Record the action (asking someone on the portal goes through the app that registered them,
+    ehc.hooks.PortalAdvice): the message to show once it is recorded, or the errors by field."""
     try:
-        if team is not None:
-            advice_request_send(case=case, team=team, by=request.user, requested_on=happened_on)
-            return f"Advice requested from {team.name}. The team has been emailed."
+        if "on_portal" in detail:
+            return portal_advice().ask(
+                case=case, chosen=detail["on_portal"], by=request.user, requested_on=happened_on
+            )
         services.case_transition(
             case=case,
             action=action,
@@ -165,7 +176,8 @@ def _record(request, case, *, action: str, team, happened_on, detail: dict) -> s
 @require_http_methods(["GET", "POST"])
 def case_page(request, reference):
     case = _case(request, reference)
-    teams = health_teams_asked_for_advice()
+    advice = portal_advice()
+    on_portal = advice.choices() if advice else []
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
@@ -174,17 +186,14 @@ def case_page(request, reference):
             errors["action"] = "Select what happened"
             detail = {}
         else:
-            detail = _detail_posted(action, posted, errors)
+            detail = _detail_posted(action, posted, errors, on_portal=advice.prefix if advice else "")
             if TRANSITIONS[action].needs_reason and not posted.get("reason", "").strip():
                 errors["reason"] = "Give the reason: the family is told it"
         happened_on = _date_posted(posted, "happened_on", errors, "Enter the date it happened")
-        team = None
-        if "team" in detail:
-            team = next((t for t in teams if str(t.pk) == detail["team"]), None)
-            if team is None:
-                errors["advice_service"] = "Select who the advice is asked of"
+        if "on_portal" in detail and detail["on_portal"] not in dict(on_portal):
+            errors["advice_service"] = "Select who the advice is asked of"
         if not errors:
-            done = _record(request, case, action=action, team=team, happened_on=happened_on, detail=detail)
+            done = _record(request, case, action=action, happened_on=happened_on, detail=detail)
             if isinstance(done, str):
                 messages.success(request, done)
                 return redirect("case_page", reference=case.reference)
@@ -197,7 +206,8 @@ def case_page(request, reference):
         "actions": allowed_actions(case.stage),
         "action_values": {a.value for a in allowed_actions(case.stage)},
         "advice_sources": ADVICE_SOURCES,
-        "health_teams": [(f"team:{team.pk}", team.name) for team in teams],
+        "portal_choices": on_portal,
+        "portal_advice": advice,
         "advice_outstanding": _advice_outstanding(case),
         "review_decisions": REVIEW_DECISIONS.items(),
         "ceasing_reasons": CeasingReason.choices,

@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ehc.cases.selectors import case_due_dates
+from ehc.cases.selectors import advice_received_on, case_due_dates
 from ehc.family.access import family_case_or_404, family_cases_of
+from ehc.hooks import portal_advice
 from ehc.invitations.selectors import invitations_pending_of
 from ehc.messages.selectors import unread_count_for
 from ehc.models import AccessStatus, RequestStatus
 from ehc.workflow import CLOSED, MAIN_PATH, Action, Stage
-from hub.selectors import advice_submitted_of_case
 
 
 @require_GET
@@ -142,19 +142,21 @@ def request_details(request, reference):
 @require_GET
 def involvements(request, reference):
     case = family_case_or_404(request, reference, prefetch_related=("events",))
-    advice = {}
-    for event in case.events.all():
-        service = event.detail.get("service", "")
-        if event.action == Action.REQUEST_ADVICE:
-            advice.setdefault(
-                service, {"service": service, "asked": event.happened_on, "received": None, "written": None}
-            )
-        elif event.action == Action.RECORD_ADVICE and service in advice:
-            advice[service]["received"] = event.happened_on
+    recorded = list(case.events.all())
+    received = advice_received_on(recorded)
     # Advice a health team wrote on the portal can be read once it is submitted (the hub guide).
-    for written in advice_submitted_of_case(case=case):
-        if written.team.name in advice:
-            advice[written.team.name]["written"] = written
+    on_portal = portal_advice()
+    written = on_portal.written(case=case) if on_portal else {}
+    advice = [
+        {
+            "service": event.detail.get("service", ""),
+            "asked": event.happened_on,
+            "received": received.get(event.pk),
+            "written": written.get(event.pk),
+        }
+        for event in recorded
+        if event.action == Action.REQUEST_ADVICE
+    ]
     teams = list(request.council_config.teams.all())
     return render(
         request,
@@ -162,7 +164,7 @@ def involvements(request, reference):
         {
             "case": case,
             "section": "involvements",
-            "advice": list(advice.values()),
+            "advice": advice,
             "teams": teams,
             "others": case.accesses.filter(status=AccessStatus.ACTIVE).exclude(user=request.user).count(),
         },

@@ -277,3 +277,35 @@ def test_the_action_pages_refuse_parents_other_councils_and_strangers(suffix, ox
     stranger = host_client("oxfordshire").get(url)
     assert stranger.status_code == 302
     assert "/accounts/login/" in stranger["Location"]
+
+
+def test_recording_advice_asks_which_request_when_one_service_was_asked_twice(staff, oxfordshire):
+    with schema_context(oxfordshire.schema_name):
+        case = case_transition(
+            case=make_cases(1)[0],
+            action=Action.DECIDE_TO_ASSESS,
+            by=None,
+            happened_on=datetime.date(2026, 9, 20),
+        )
+    url = f"/cases/{case.reference}/"
+    for day in ("2026-09-21", "2026-09-28"):
+        asked = {"action": "request_advice", "happened_on": day, "advice_service": "Educational psychology"}
+        assert staff.post(url, asked).status_code == 302
+    with schema_context(oxfordshire.schema_name):
+        first, second = CaseEvent.objects.filter(case=case, action=Action.REQUEST_ADVICE).order_by("id")
+    page = staff.get(url).content.decode()
+    assert f'<option value="request:{first.pk}">Educational psychology (asked on 21 September 2026)' in page
+    assert f'<option value="request:{second.pk}">Educational psychology (asked on 28 September 2026)' in page
+    received = {
+        "action": "record_advice",
+        "happened_on": "2026-10-01",
+        "advice_received": f"request:{second.pk}",
+    }
+    assert staff.post(url, received).status_code == 302
+    with schema_context(oxfordshire.schema_name):
+        dues = {d.key: d for d in case_due_dates(case=case)}
+    assert dues[f"advice:{second.pk}"].done == datetime.date(2026, 10, 1)
+    assert dues[f"advice:{first.pk}"].done is None
+    page = staff.get(url).content.decode()  # one request waits: offered by its name, as ever
+    assert '<option value="Educational psychology">Educational psychology</option>' in page
+    assert "request:" not in page

@@ -380,29 +380,53 @@ def test_advice_requests_in_a_case():
         received=D(2021, 1, 1),
         decided_to_assess=D(2021, 2, 8),
         advice_requested=(
-            AdviceRequest(requested=D(2021, 2, 10), source="the school", from_setting=True),
-            AdviceRequest(requested=D(2021, 2, 9), source="educational psychology", provided=D(2021, 3, 30)),
+            AdviceRequest(event=41, requested=D(2021, 2, 10), source="the school", from_setting=True),
+            AdviceRequest(
+                event=40, requested=D(2021, 2, 9), source="educational psychology", provided=D(2021, 3, 30)
+            ),
         ),
     )
     dues = by_key(events)
-    assert (dues["advice:1"].label, dues["advice:1"].due) == (
+    assert (dues["advice:40"].label, dues["advice:40"].due) == (
         "Advice from educational psychology",
         D(2021, 3, 22),
     )
-    assert dues["advice:1"].met is False
-    assert (dues["advice:2"].label, dues["advice:2"].due, dues["advice:2"].done) == (
+    assert dues["advice:40"].met is False
+    assert (dues["advice:41"].label, dues["advice:41"].due, dues["advice:41"].done) == (
         "Advice from the school",
         D(2021, 3, 23),
         None,
     )
-    assert dues["advice:1"].rule == "6 weeks from the request for advice (Reg. 8(1))"
+    assert dues["advice:40"].rule == "6 weeks from the request for advice (Reg. 8(1))"
+
+
+def test_each_advice_request_keeps_its_own_date_by_its_event_not_its_name_or_position():
+    # Two teams with the same name asked on the same day, and one of them asked again later: three
+    # requests, three dates, each done only when its own answer is recorded.
+    events = CaseEvents(
+        received=D(2021, 1, 1),
+        decided_to_assess=D(2021, 2, 8),
+        advice_requested=(
+            AdviceRequest(event=30, requested=D(2021, 3, 1), source="Physiotherapy"),
+            AdviceRequest(event=12, requested=D(2021, 2, 9), source="Physiotherapy", provided=D(2021, 3, 1)),
+            AdviceRequest(event=13, requested=D(2021, 2, 9), source="Physiotherapy"),
+        ),
+    )
+    dues = by_key(events)
+    assert [key for key in dues if key.startswith("advice:")] == ["advice:12", "advice:13", "advice:30"]
+    assert (dues["advice:12"].due, dues["advice:12"].done) == (D(2021, 3, 22), D(2021, 3, 1))
+    assert (dues["advice:13"].due, dues["advice:13"].done) == (D(2021, 3, 22), None)
+    assert (dues["advice:30"].due, dues["advice:30"].done) == (D(2021, 4, 11), None)
+    assert {dues[key].label for key in ("advice:12", "advice:13", "advice:30")} == {
+        "Advice from Physiotherapy"
+    }
 
 
 def test_case_dates_are_in_date_order():
     events = CaseEvents(
         received=D(2021, 1, 1),
         decided_to_assess=D(2021, 2, 8),
-        advice_requested=(AdviceRequest(requested=D(2021, 2, 9)),),
+        advice_requested=(AdviceRequest(event=1, requested=D(2021, 2, 9)),),
         draft_served=D(2021, 4, 8),
     )
     dues = [d.due for d in case_due_dates(events=events, exceptions=[])]
@@ -491,11 +515,13 @@ def test_missed_appointment_moves_advice_only():
     events = CaseEvents(
         received=D(2021, 1, 1),
         decided_to_assess=D(2021, 2, 11),
-        advice_requested=(AdviceRequest(requested=D(2021, 3, 1), source="the community paediatrician"),),
+        advice_requested=(
+            AdviceRequest(event=7, requested=D(2021, 3, 1), source="the community paediatrician"),
+        ),
     )
     dues = by_key(events, [missed])
-    assert (dues["advice:1"].statutory_due, dues["advice:1"].due) == (D(2021, 4, 11), D(2021, 4, 25))
-    assert dues["advice:1"].applies is False
+    assert (dues["advice:7"].statutory_due, dues["advice:7"].due) == (D(2021, 4, 11), D(2021, 4, 25))
+    assert dues["advice:7"].applies is False
     assert (dues["final_plan"].due, dues["final_plan"].applies) == (D(2021, 5, 20), True)
 
 
@@ -530,8 +556,8 @@ def test_closure_moves_school_advice_requested_in_the_window():
         received=D(2025, 6, 2),
         decided_to_assess=D(2025, 7, 10),
         advice_requested=(
-            AdviceRequest(requested=D(2025, 7, 16), source="the school", from_setting=True),
-            AdviceRequest(requested=D(2025, 7, 16), source="educational psychology"),
+            AdviceRequest(event=1, requested=D(2025, 7, 16), source="the school", from_setting=True),
+            AdviceRequest(event=2, requested=D(2025, 7, 16), source="educational psychology"),
         ),
     )
     dues = by_key(events, [SUMMER])
@@ -553,10 +579,12 @@ def test_closure_without_school_advice_in_the_window_does_not_count():
     events = CaseEvents(
         received=D(2025, 6, 2),
         decided_to_assess=D(2025, 7, 10),
-        advice_requested=(AdviceRequest(requested=D(2025, 7, 1), source="the school", from_setting=True),),
+        advice_requested=(
+            AdviceRequest(event=3, requested=D(2025, 7, 1), source="the school", from_setting=True),
+        ),
     )
     dues = by_key(events, [SUMMER])
-    assert (dues["advice:1"].due, dues["advice:1"].applies) == (D(2025, 8, 11), True)
+    assert (dues["advice:3"].due, dues["advice:3"].applies) == (D(2025, 8, 11), True)
     assert (dues["final_plan"].due, dues["final_plan"].applies) == (D(2025, 10, 19), True)
 
 
@@ -565,11 +593,13 @@ def test_closure_shorter_than_4_weeks_does_not_count():
     events = CaseEvents(
         received=D(2025, 12, 15),
         decided_to_assess=D(2026, 1, 20),
-        advice_requested=(AdviceRequest(requested=D(2025, 12, 15), source="the nursery", from_setting=True),),
+        advice_requested=(
+            AdviceRequest(event=5, requested=D(2025, 12, 15), source="the nursery", from_setting=True),
+        ),
     )
     dues = by_key(events, [christmas])
     assert all(due.applies for due in dues.values())
-    assert (dues["advice:1"].due, dues["final_plan"].due) == (D(2026, 1, 25), D(2026, 5, 3))
+    assert (dues["advice:5"].due, dues["final_plan"].due) == (D(2026, 1, 25), D(2026, 5, 3))
 
 
 def test_an_exception_cannot_end_before_it_starts():

@@ -176,3 +176,113 @@ def test_due_dates_come_from_the_recorded_events_through_the_one_clock(case, ass
     assert not moved.applies
     assert moved.due == datetime.date(2027, 2, 1)  # 14 days later
     assert moved.statutory_due == datetime.date(2027, 1, 18)
+
+
+def _advice_dates(case) -> dict:
+    from ehc.cases.selectors import case_due_dates
+
+    case.refresh_from_db()
+    return {d.key: d for d in case_due_dates(case=case) if d.key.startswith("advice:")}
+
+
+def test_recorded_advice_closes_the_request_it_names_and_no_other_of_the_same_name(case):
+    """Two requests to services of one name (two teams called the same, or one team asked twice) keep
+    their own dates: answering one closes that one, and a name alone that could mean either is refused."""
+    case = case_transition(
+        case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 10, 1)
+    )
+    for day in (2, 9):
+        case_transition(
+            case=case,
+            action=Action.REQUEST_ADVICE,
+            by=None,
+            happened_on=datetime.date(2026, 10, day),
+            detail={"service": "Physiotherapy"},
+        )
+    first, second = CaseEvent.objects.filter(case=case, action=Action.REQUEST_ADVICE).order_by("id")
+    assert set(_advice_dates(case)) == {f"advice:{first.pk}", f"advice:{second.pk}"}
+    with pytest.raises(ValidationError, match="asked more than once"):
+        case_transition(
+            case=case,
+            action=Action.RECORD_ADVICE,
+            by=None,
+            happened_on=datetime.date(2026, 10, 20),
+            detail={"service": "Physiotherapy"},
+        )
+    case_transition(
+        case=case,
+        action=Action.RECORD_ADVICE,
+        by=None,
+        happened_on=datetime.date(2026, 10, 20),
+        detail={"request_event": second.pk},
+    )
+    dates = _advice_dates(case)
+    assert dates[f"advice:{second.pk}"].done == datetime.date(2026, 10, 20)
+    assert dates[f"advice:{first.pk}"].done is None
+    answer = CaseEvent.objects.filter(case=case, action=Action.RECORD_ADVICE).get()
+    assert answer.detail == {"request_event": second.pk, "service": "Physiotherapy"}  # the timeline's name
+    # Now one request to that name waits: the name alone is enough, and then none is left.
+    case_transition(
+        case=case,
+        action=Action.RECORD_ADVICE,
+        by=None,
+        happened_on=datetime.date(2026, 10, 25),
+        detail={"service": "Physiotherapy"},
+    )
+    assert _advice_dates(case)[f"advice:{first.pk}"].done == datetime.date(2026, 10, 25)
+    with pytest.raises(ValidationError, match="No request for advice from Physiotherapy is waiting"):
+        case_transition(
+            case=case,
+            action=Action.RECORD_ADVICE,
+            by=None,
+            happened_on=datetime.date(2026, 10, 26),
+            detail={"service": "Physiotherapy"},
+        )
+    with pytest.raises(ValidationError, match="Select a request for advice made on this case"):
+        case_transition(
+            case=case,
+            action=Action.RECORD_ADVICE,
+            by=None,
+            happened_on=datetime.date(2026, 10, 26),
+            detail={"request_event": answer.pk},  # not a request
+        )
+
+
+def test_the_migration_names_the_request_each_old_answer_closed_by_the_old_name_rule(case):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("ehc.migrations.0011_record_advice_names_its_request")
+    case = case_transition(
+        case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 10, 1)
+    )
+
+    def event(action, day, **detail):
+        return CaseEvent.objects.create(
+            case=case,
+            action=action,
+            stage_from=Stage.ASSESSMENT,
+            stage_to=Stage.ASSESSMENT,
+            happened_on=datetime.date(2026, 10, day),
+            detail=detail,
+        )
+
+    # As recorded before answers named their request: by the service's name only.
+    camhs_first = event(Action.REQUEST_ADVICE, 2, service="CAMHS")
+    speech = event(Action.REQUEST_ADVICE, 3, service="Speech and language therapy")
+    camhs_again = event(Action.REQUEST_ADVICE, 4, service="CAMHS")
+    answers = [
+        event(Action.RECORD_ADVICE, 20, service="CAMHS"),
+        event(Action.RECORD_ADVICE, 21, service="Speech and language therapy"),
+        event(Action.RECORD_ADVICE, 22, service="Speech and language therapy"),  # recorded twice
+        event(Action.RECORD_ADVICE, 23, service="Never asked"),
+    ]
+    migration.request_named(apps, None)
+    migration.request_named(apps, None)  # a rerun changes nothing
+    named = [CaseEvent.objects.get(pk=answer.pk).detail.get("request_event") for answer in answers]
+    assert named == [camhs_first.pk, speech.pk, speech.pk, None]
+    dates = _advice_dates(case)
+    assert dates[f"advice:{camhs_first.pk}"].done == datetime.date(2026, 10, 20)
+    assert dates[f"advice:{speech.pk}"].done == datetime.date(2026, 10, 21)
+    assert dates[f"advice:{camhs_again.pk}"].done is None

@@ -589,10 +589,87 @@ def test_an_exception_that_moves_the_advice_date_moves_it_in_the_hub_too(hub):
             by=hub["caseworker"],
         )
         advice.refresh_from_db()
-        clock_due = next(d for d in case_due_dates(case=hub["case"]) if d.key == "advice:1")
+        clock_due = next(d for d in case_due_dates(case=hub["case"]) if d.key == f"advice:{advice.event_id}")
         assert clock_due.moved
         assert advice.due_on == clock_due.due
         assert advice.due_on > statutory
+
+
+def advice_dates(hub) -> dict:
+    return {d.key: d for d in case_due_dates(case=hub["case"]) if d.key.startswith("advice:")}
+
+
+def submitted(hub, advice: AdviceRequest) -> None:
+    advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
+    advice_save(advice=advice, answers={"health_needs": "Uses an inhaler."}, by=hub["therapist"])
+    advice_submit(advice=advice, by=hub["therapist"])
+
+
+def test_a_team_and_a_service_of_the_same_name_each_keep_their_own_date_and_answer(hub):
+    """The team on the hub and a service asked by name outside it, called the same: the team's answer
+    closes its own date only, and the caseworker then records the other's."""
+    team_asked = ask(hub, days_ago=10)
+    with schema_context("nelincs"):
+        case_transition(
+            case=hub["case"],
+            action=Action.REQUEST_ADVICE,
+            by=hub["caseworker"],
+            happened_on=TODAY - datetime.timedelta(days=9),
+            detail={"service": hub["team"].name},
+        )
+        outside = CaseEvent.objects.filter(case=hub["case"], action=Action.REQUEST_ADVICE).latest("id")
+        assert set(advice_dates(hub)) == {f"advice:{team_asked.event_id}", f"advice:{outside.pk}"}
+        submitted(hub, team_asked)
+        dates = advice_dates(hub)
+        assert dates[f"advice:{team_asked.event_id}"].done == TODAY
+        assert dates[f"advice:{outside.pk}"].done is None
+    staff = client_for(hub, hub["caseworker"])
+    page = staff.get(f"/cases/{hub['case'].reference}/").content.decode()
+    assert f'<option value="{hub["team"].name}">{hub["team"].name}</option>' in page  # the one waiting
+    recorded = staff.post(
+        f"/cases/{hub['case'].reference}/",
+        {"action": "record_advice", "happened_on": TODAY.isoformat(), "advice_received": hub["team"].name},
+    )
+    assert recorded.status_code == 302
+    with schema_context("nelincs"):
+        assert advice_dates(hub)[f"advice:{outside.pk}"].done == TODAY
+        answers = CaseEvent.objects.filter(case=hub["case"], action=Action.RECORD_ADVICE).order_by("id")
+        assert [a.detail["request_event"] for a in answers] == [team_asked.event_id, outside.pk]
+
+
+def test_a_team_asked_twice_has_two_dates_and_answering_the_second_leaves_the_first_open(hub):
+    first, second = ask(hub, days_ago=20), ask(hub, days_ago=3)
+    with schema_context("nelincs"):
+        dates = advice_dates(hub)
+        assert dates[f"advice:{first.event_id}"].due == first.due_on
+        assert dates[f"advice:{second.event_id}"].due == second.due_on
+        assert first.due_on != second.due_on
+        submitted(hub, second)
+        dates = advice_dates(hub)
+        assert dates[f"advice:{second.event_id}"].done == TODAY
+        assert dates[f"advice:{first.event_id}"].done is None
+        first.refresh_from_db()
+        assert first.status == AdviceStatus.AWAITING_ALLOCATION
+
+
+def test_an_exception_that_moves_one_advice_date_moves_only_that_request_in_the_hub(hub):
+    early, late = ask(hub, days_ago=60), ask(hub, days_ago=3)
+    early_due, late_due = early.due_on, late.due_on
+    with schema_context("nelincs"):
+        # An appointment missed after the early request's 6 weeks ran out: only the late one is moved.
+        case_exception_add(
+            case=hub["case"],
+            kind=ExceptionKind.MISSED_APPOINTMENT,
+            start=TODAY - datetime.timedelta(days=1),
+            end=TODAY + datetime.timedelta(days=5),
+            reason="The child missed the clinic appointment",
+            by=hub["caseworker"],
+        )
+        early.refresh_from_db()
+        late.refresh_from_db()
+        dates = advice_dates(hub)
+    assert early.due_on == early_due == dates[f"advice:{early.event_id}"].due
+    assert late.due_on == late_due + datetime.timedelta(days=7) == dates[f"advice:{late.event_id}"].due
 
 
 def test_a_manager_invites_someone_new_who_joins_the_team_only_once_they_accept(hub, sent):
