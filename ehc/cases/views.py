@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.roles import STAFF_ROLES
 from ehc.cases import services
 from ehc.cases.access import case_for_staff, cases_listed_for_staff
@@ -33,7 +34,7 @@ from ehc.models import (
     CeasingReason,
     ExceptionKind,
 )
-from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
+from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, Action, Stage, allowed_actions
 from hub.models import AdviceRequest
 from hub.selectors import health_teams_asked_for_advice
 from hub.services import advice_request_send
@@ -94,11 +95,11 @@ def _case(request, reference):
     )
 
 
-def _date_posted(posted, name: str, errors: dict, message: str) -> datetime.date | None:
+def _date_posted(posted, name: str) -> datetime.date | None:
+    """The date typed in a date input (YYYY-MM-DD), or None when it is not one: the service says so."""
     try:
         return datetime.date.fromisoformat(posted.get(name, "").strip())
     except ValueError:
-        errors[name] = message
         return None
 
 
@@ -113,31 +114,24 @@ def _advice_outstanding(case) -> list[str]:
     return [service for service in dict.fromkeys(asked) if service not in received]
 
 
-def _detail_posted(action: str, posted, errors: dict) -> dict:
-    """The action's own answers (the fields revealed under its radio), checked here for a clear message
-    against the field; the service checks them again whoever calls it."""
+def _detail_posted(action: str, posted, teams) -> tuple[object, dict]:
+    """The action's own answers (the fields shown under its radio) as the event's detail, and the health
+    team on the hub the advice is asked of, if one is chosen (a team not offered is no answer)."""
     if action == Action.REQUEST_ADVICE:
         service = posted.get("advice_service", "").strip()
         if service.startswith("team:"):  # a health team on the hub: hub.services asks it
-            return {"team": service.removeprefix("team:")}
+            team = next((t for t in teams if f"team:{t.pk}" == service), None)
+            return team, {"service": team.name if team else ""}
         if service == "other":
             service = posted.get("advice_other", "").strip()
-        if not service:
-            errors["advice_service"] = "Select who the advice is asked of"
-        return {"service": service}
+        return None, {"service": service}
     if action == Action.RECORD_ADVICE:
-        if not posted.get("advice_received"):
-            errors["advice_received"] = "Select whose advice was received"
-        return {"service": posted.get("advice_received", "")}
+        return None, {"service": posted.get("advice_received", "")}
     if action == Action.RECORD_REVIEW:
-        if posted.get("decision") not in REVIEW_DECISIONS:
-            errors["decision"] = "Select what the review decided"
-        return {"decision": posted.get("decision", "")}
+        return None, {"decision": posted.get("decision", "")}
     if action == Action.CEASE:
-        if posted.get("ceasing_reason") not in CeasingReason.values:
-            errors["ceasing_reason"] = "Select why the plan is ceasing"
-        return {"ceasing_reason": posted.get("ceasing_reason", "")}
-    return {}
+        return None, {"ceasing_reason": posted.get("ceasing_reason", "")}
+    return None, {}
 
 
 def _record(request, case, *, action: str, team, happened_on, detail: dict) -> str | dict:
@@ -156,8 +150,7 @@ def _record(request, case, *, action: str, team, happened_on, detail: dict) -> s
             detail=detail,
         )
     except ValidationError as error:
-        field = "happened_on" if getattr(error, "code", "") == "date" else "action"
-        return {field: " ".join(error.messages)}
+        return errors_by_field(error, order=services.TRANSITION_FIELDS, field="action")
     return f"{Action(action).label}: recorded."
 
 
@@ -170,19 +163,12 @@ def case_page(request, reference):
     if request.method == "POST":
         posted = request.POST
         action = posted.get("action", "")
-        if action not in {a.value for a in allowed_actions(case.stage)}:
-            errors["action"] = "Select what happened"
-            detail = {}
-        else:
-            detail = _detail_posted(action, posted, errors)
-            if TRANSITIONS[action].needs_reason and not posted.get("reason", "").strip():
-                errors["reason"] = "Give the reason: the family is told it"
-        happened_on = _date_posted(posted, "happened_on", errors, "Enter the date it happened")
-        team = None
-        if "team" in detail:
-            team = next((t for t in teams if str(t.pk) == detail["team"]), None)
-            if team is None:
-                errors["advice_service"] = "Select who the advice is asked of"
+        team, detail = _detail_posted(action, posted, teams)
+        happened_on = _date_posted(posted, "happened_on")
+        # Asked before recording so that every problem is shown at once; recording asks again, locked.
+        errors = services.case_transition_problems(
+            case=case, action=action, happened_on=happened_on, reason=posted.get("reason", ""), detail=detail
+        )
         if not errors:
             done = _record(request, case, action=action, team=team, happened_on=happened_on, detail=detail)
             if isinstance(done, str):
@@ -223,7 +209,7 @@ def case_allocate(request, reference):
             try:
                 services.case_allocate(case=case, caseworker=chosen, by=request.user)
             except ValidationError as error:
-                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+                errors = errors_by_field(error)
             else:
                 messages.success(request, f"Case allocated to {chosen.get_full_name() or chosen.email}.")
                 return redirect("case_page", reference=case.reference)
@@ -242,27 +228,20 @@ def case_exception_add(request, reference):
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
-        start = _date_posted(posted, "start", errors, "Enter the date the exception started")
-        end = _date_posted(posted, "end", errors, "Enter the date the exception ended")
-        if posted.get("kind") not in ExceptionKind.values:
-            errors["kind"] = "Select the kind of exception"
-        if not errors:
-            try:
-                services.case_exception_add(
-                    case=case,
-                    kind=posted["kind"],
-                    start=start,
-                    end=end,
-                    reason=posted.get("reason", ""),
-                    by=request.user,
-                )
-            except ValidationError as error:
-                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
-            else:
-                messages.success(request, "Exception recorded. The due dates it moves are shown below.")
-                return redirect("case_page", reference=case.reference)
-        elif not posted.get("reason", "").strip():
-            errors["reason"] = "Say what happened: it is kept for the statutory return"
+        try:
+            services.case_exception_add(
+                case=case,
+                kind=posted.get("kind", ""),
+                start=_date_posted(posted, "start"),
+                end=_date_posted(posted, "end"),
+                reason=posted.get("reason", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            errors = errors_by_field(error)
+        else:
+            messages.success(request, "Exception recorded. The due dates it moves are shown below.")
+            return redirect("case_page", reference=case.reference)
     return render(
         request,
         "ehc/cases/exception.html",
@@ -283,7 +262,7 @@ def case_response(request, reference):
         try:
             services.request_response_post(case=case, text=posted.get("response", ""), by=request.user)
         except ValidationError as error:
-            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            errors = errors_by_field(error)
         else:
             messages.success(request, "Response posted. The person who made the request has been emailed.")
             return redirect("case_page", reference=case.reference)
