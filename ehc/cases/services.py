@@ -270,7 +270,10 @@ def _note(*, case: Case, kind: Note, by, happened_on: datetime.date, reason: str
 
 
 def case_allocate(*, case: Case, caseworker, by) -> Case:
-    """Give the case to a caseworker (or a SEND manager) of this council, from today."""
+    """Give the case to a caseworker (or a SEND manager) of this council, from today (None: nobody was
+    chosen)."""
+    if caseworker is None:
+        raise ValidationError({"caseworker": "Select a caseworker"})
     if caseworker.pk not in {person.pk for person in caseworkers_of_council()}:
         raise ValidationError({"caseworker": "Select a caseworker of this council"})
     today = timezone.localdate()

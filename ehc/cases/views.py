@@ -203,16 +203,13 @@ def case_allocate(request, reference):
     if request.method == "POST":
         posted = request.POST
         chosen = next((p for p in people if str(p.pk) == posted.get("caseworker")), None)
-        if chosen is None:
-            errors["caseworker"] = "Select a caseworker"
+        try:
+            services.case_allocate(case=case, caseworker=chosen, by=request.user)
+        except ValidationError as error:
+            errors = errors_by_field(error)
         else:
-            try:
-                services.case_allocate(case=case, caseworker=chosen, by=request.user)
-            except ValidationError as error:
-                errors = errors_by_field(error)
-            else:
-                messages.success(request, f"Case allocated to {chosen.get_full_name() or chosen.email}.")
-                return redirect("case_page", reference=case.reference)
+            messages.success(request, f"Case allocated to {chosen.get_full_name() or chosen.email}.")
+            return redirect("case_page", reference=case.reference)
     return render(
         request,
         "ehc/cases/allocate.html",

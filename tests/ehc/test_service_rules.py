@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from ehc.cases.services import case_exception_add, case_transition, case_transition_problems
+from ehc.cases.services import case_allocate, case_exception_add, case_transition, case_transition_problems
 from ehc.invitations.services import invitation_details_check, invitation_send
 from ehc.models import Case, CaseAccess, CaseEvent, CaseException, CeasingReason
 from ehc.workflow import Action, Stage
@@ -177,3 +177,12 @@ def test_the_invitation_details_as_stored(in_oxfordshire):
         "gran@example.com",
         "Foster carer",
     )
+
+
+def test_an_allocation_to_nobody_is_refused_by_the_service(in_oxfordshire):
+    case = _case()
+    assert _refused(case_allocate, case=case, caseworker=None, by=None) == {
+        "caseworker": ["Select a caseworker"]
+    }
+    case.refresh_from_db()
+    assert case.caseworker_id is None
