@@ -164,6 +164,25 @@ def page_fields(page: Page, answers: dict, errors: dict) -> list[dict]:
     return fields
 
 
+def question_anchor(q: Question) -> str:
+    """The id of a question's first input, which the error summary links to."""
+    if q.type == "date":
+        return f"{q.key}-day"
+    if q.type == "table":
+        return f"{q.key}-0-{q.columns[0].key}"
+    return q.key
+
+
+def page_problems(page: Page, errors: dict, *, title: str = "") -> dict[str, str]:
+    """{input id: message} for the error summary, in the page's order; ``title`` goes before each
+    message where one summary covers several pages."""
+    return {
+        question_anchor(q): f"{title}: {errors[q.key]}" if title else errors[q.key]
+        for q in page.questions
+        if errors.get(q.key)
+    }
+
+
 # Validating --------------------------------------------------------------------------------------
 
 

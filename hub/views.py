@@ -18,11 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.formdefs import (
     answers_from_post,
     definition_from_dict,
     page_errors,
     page_fields,
+    page_problems,
+    question_anchor,
     summary_parts,
     table_rows_change,
 )
@@ -232,12 +235,9 @@ def advice_allocate(request, pk):
                 )
                 return redirect("hub_advice_case", pk=advice.pk)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
-            else:
-                errors["member" if posted.get("action") != "not_known" else "details"] = " ".join(
-                    error.messages
-                )
+            errors.update(
+                errors_by_field(error, field="details" if posted.get("action") == "not_known" else "member")
+            )
     return render(
         request,
         "hub/advice/allocate.html",
@@ -320,11 +320,22 @@ def advice_write(request, pk):
             "guidance": ADVICE_GUIDANCE,
             "errors": errors,
             "problem": problem,
-            "first_field": definition.pages[0].questions[0].key,
+            "problems": _advice_problems(definition, errors, problem),
             "attachments": list(advice.attachments.all()),
         },
         status=400 if errors or problem else 200,
     )
+
+
+def _advice_problems(definition, errors: dict, problem: str) -> dict[str, str]:
+    """The write page's summary: each field's error under its advice area's title, in page order, or the
+    one problem with the whole advice, against the first question."""
+    if problem and not errors:
+        return {question_anchor(definition.pages[0].questions[0]): problem}
+    problems = {}
+    for page in definition.pages:
+        problems.update(page_problems(page, errors, title=page.title))
+    return problems
 
 
 @health_required

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.models import FormDefinition
 from core.roles import STAFF_ROLES
 from ehc.case_forms import services
@@ -80,7 +81,7 @@ def case_form_send(request, reference):
                     case=case, slug=slug, recipient=recipient, due_on=due_on, by=request.user, link=link
                 )
             except ValidationError as error:
-                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+                errors = errors_by_field(error)
             else:
                 messages.success(
                     request,

@@ -122,26 +122,91 @@ def _advice_request_answered(*, case: Case, detail: dict) -> dict:
     if detail.get("request_event"):
         chosen = [event for event in asked if event.pk == detail["request_event"]]
         if not chosen:
-            raise ValidationError("Select a request for advice made on this case", code="detail")
+            raise ValidationError({"advice_received": "Select a request for advice made on this case"})
     else:
         answered = advice_received_on(advice_events)
         service = detail["service"]
         chosen = [e for e in asked if e.pk not in answered and e.detail.get("service") == service]
         if not chosen:
-            raise ValidationError(f"No request for advice from {service} is waiting", code="detail")
+            raise ValidationError({"advice_received": f"No request for advice from {service} is waiting"})
         if len(chosen) > 1:
             raise ValidationError(
-                f"{service} was asked more than once: select which request was answered", code="detail"
+                {"advice_received": f"{service} was asked more than once: select which request was answered"}
             )
     request = chosen[0]
     return {**detail, "service": request.detail.get("service", ""), "request_event": request.pk}
 
 
+# The case page's questions for a move, in page order: each refusal is raised against the input it is
+# about (its id on the page), so the page's error summary links to it.
+TRANSITION_FIELDS = (
+    "action",
+    "advice_service",
+    "advice_received",
+    "decision",
+    "ceasing_reason",
+    "happened_on",
+    "reason",
+)
+
+# What each move's detail is asked as on the page: (action, detail key) -> (input, what to select).
+_DETAIL_QUESTIONS = {
+    (Action.REQUEST_ADVICE, "service"): ("advice_service", "Select who the advice is asked of"),
+    (Action.RECORD_ADVICE, "service"): ("advice_received", "Select whose advice was received"),
+    (Action.RECORD_REVIEW, "decision"): ("decision", "Select what the review decided"),
+    (Action.CEASE, "ceasing_reason"): ("ceasing_reason", "Select why the plan is ceasing"),
+}
+_DETAIL_CHOICES = {"decision": REVIEW_DECISIONS, "ceasing_reason": CeasingReason.values}
+
+
+def case_transition_problems(
+    *,
+    case: Case,
+    action: str,
+    happened_on: datetime.date | None,
+    reason: str = "",
+    detail: dict | None = None,
+) -> dict[str, str]:
+    """What is wrong with this move of this case, {input: message} in page order (empty when nothing is):
+    the one statement of the rules a move's answers must meet. ``case_transition`` applies it to the
+    locked row; the case page asks it first, so that every problem is shown at once."""
+    detail = detail or {}
+    problems = {}
+    move = transition_for(stage=case.stage, action=action)
+    if move is None:
+        problems["action"] = "Select what happened"
+    else:
+        for key in move.needs_detail:
+            field, question = _DETAIL_QUESTIONS.get((move.action, key), (key, f"Give the {key}"))
+            value = detail.get(key)
+            if key == "service" and move.action == Action.RECORD_ADVICE and detail.get("request_event"):
+                continue  # the request answered is named; its service comes from it
+            if not value or (key in _DETAIL_CHOICES and value not in _DETAIL_CHOICES[key]):
+                problems[field] = question
+    if happened_on is None:
+        problems["happened_on"] = "Enter the date it happened"
+    elif happened_on < case.received_on:
+        problems["happened_on"] = "The date cannot be before the request was received"
+    elif happened_on > timezone.localdate():
+        problems["happened_on"] = "The date cannot be in the future"
+    if move is not None and move.needs_reason and not reason.strip():
+        problems["reason"] = "Give the reason: the family is told it"
+    return {field: problems[field] for field in [*TRANSITION_FIELDS, *problems] if field in problems}
+
+
 def case_transition(
-    *, case: Case, action: str, by, happened_on: datetime.date, reason: str = "", detail: dict | None = None
+    *,
+    case: Case,
+    action: str,
+    by,
+    happened_on: datetime.date | None,
+    reason: str = "",
+    detail: dict | None = None,
 ) -> Case:
     """Move a case by one row of the workflow table: lock it, check the move from its current stage,
-    record who, when and why, and audit it, all in one transaction."""
+    record who, when and why, and audit it, all in one transaction. A move the locked row's stage does
+    not allow (another person moved the case first) is TransitionRefused; answers the move needs and
+    does not have are a ValidationError by the page's inputs (``case_transition_problems``)."""
     detail = detail or {}
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -151,22 +216,14 @@ def case_transition(
                 f"This case is at '{locked.get_stage_display()}', where '{action}' is not allowed",
                 code="refused",
             )
+        problems = case_transition_problems(
+            case=locked, action=action, happened_on=happened_on, reason=reason, detail=detail
+        )
+        if problems:
+            raise ValidationError(problems)
         if action == Action.RECORD_ADVICE:
             detail = _advice_request_answered(case=locked, detail=detail)
-        if move.needs_reason and not reason.strip():
-            raise ValidationError("Give the reason: the family is told it", code="reason")
-        missing = [key for key in move.needs_detail if not detail.get(key)]
-        if missing:
-            raise ValidationError(f"Give the {', '.join(missing)}", code="detail")
-        if happened_on < locked.received_on:
-            raise ValidationError("The date cannot be before the request was received", code="date")
-        if happened_on > timezone.localdate():
-            raise ValidationError("The date cannot be in the future", code="date")
-        if "decision" in detail and detail["decision"] not in REVIEW_DECISIONS:
-            raise ValidationError("Select what the review decided", code="detail")
         if action == Action.CEASE:
-            if detail["ceasing_reason"] not in CeasingReason.values:
-                raise ValidationError("Select why the plan is ceasing", code="detail")
             locked.ceasing_reason = detail["ceasing_reason"]
         CaseEvent.objects.create(
             case=locked,
@@ -234,7 +291,10 @@ def _note(*, case: Case, kind: Note, by, happened_on: datetime.date, reason: str
 
 
 def case_allocate(*, case: Case, caseworker, by) -> Case:
-    """Give the case to a caseworker (or a SEND manager) of this council, from today."""
+    """Give the case to a caseworker (or a SEND manager) of this council, from today (None: nobody was
+    chosen)."""
+    if caseworker is None:
+        raise ValidationError({"caseworker": "Select a caseworker"})
     if caseworker.pk not in {person.pk for person in caseworkers_of_council()}:
         raise ValidationError({"caseworker": "Select a caseworker of this council"})
     today = timezone.localdate()
@@ -254,22 +314,28 @@ EXCEPTION_LATEST_DAYS = 2 * 366
 
 
 def case_exception_add(
-    *, case: Case, kind: str, start: datetime.date, end: datetime.date, reason: str, by
+    *, case: Case, kind: str, start: datetime.date | None, end: datetime.date | None, reason: str, by
 ) -> CaseException:
     """Record an exception to the time limits (Regs. 5(4), 8(2), 10(4), 13(3)) for a period, and move
-    the case's next due date as the clock says."""
+    the case's next due date as the clock says. Refused by the page's inputs (a date that could not be
+    read is None), every problem at once."""
     errors = {}
     if kind not in ExceptionKind.values:
         errors["kind"] = "Select the kind of exception"
+    if start is None:
+        errors["start"] = "Enter the date the exception started"
+    if end is None:
+        errors["end"] = "Enter the date the exception ended"
+    latest = timezone.localdate() + datetime.timedelta(days=EXCEPTION_LATEST_DAYS)
+    if start is not None and end is not None:
+        if end < start:
+            errors["end"] = "The end date must be the same as or after the start date"
+        elif end > latest:  # (the clock adds weeks to these dates: year 9999 overflowed, a 500)
+            errors["end"] = "The end date must be no more than 2 years from today"
+        elif start < case.received_on:
+            errors["start"] = "The start date cannot be before the request was received"
     if not reason.strip():
         errors["reason"] = "Say what happened: it is kept for the statutory return"
-    latest = timezone.localdate() + datetime.timedelta(days=EXCEPTION_LATEST_DAYS)
-    if end < start:
-        errors["end"] = "The end date must be the same as or after the start date"
-    elif end > latest:  # (the clock adds weeks to these dates: year 9999 overflowed, a 500)
-        errors["end"] = "The end date must be no more than 2 years from today"
-    elif start < case.received_on:
-        errors["start"] = "The start date cannot be before the request was received"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc.cases import services
@@ -37,7 +38,7 @@ from ehc.models import (
     CeasingReason,
     ExceptionKind,
 )
-from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, TRANSITIONS, Action, Stage, allowed_actions
+from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, Action, Stage, allowed_actions
 
 PAGE_SIZE = 25
 
@@ -91,11 +92,11 @@ def _case(request, reference):
     )
 
 
-def _date_posted(posted, name: str, errors: dict, message: str) -> datetime.date | None:
+def _date_posted(posted, name: str) -> datetime.date | None:
+    """The date typed in a date input (YYYY-MM-DD), or None when it is not one: the service says so."""
     try:
         return datetime.date.fromisoformat(posted.get(name, "").strip())
     except ValueError:
-        errors[name] = message
         return None
 
 
@@ -117,9 +118,9 @@ def _advice_outstanding(case) -> list[tuple[str, str]]:
     return choices
 
 
-def _detail_posted(action: str, posted, errors: dict, *, on_portal: str) -> dict:
-    """The action's own answers (the fields revealed under its radio), checked here for a clear message
-    against the field; the service checks them again whoever calls it. A choice starting with
+def _detail_posted(action: str, posted, *, on_portal: str) -> dict:
+    """The action's own answers (the fields shown under its radio) as the event's detail; the rules they
+    must meet are the case service's (``case_transition_problems``). A choice starting with
     ``on_portal`` is someone asked on the portal (ehc.hooks.PortalAdvice)."""
     if action == Action.REQUEST_ADVICE:
         service = posted.get("advice_service", "").strip()
@@ -127,25 +128,17 @@ def _detail_posted(action: str, posted, errors: dict, *, on_portal: str) -> dict
             return {"on_portal": service}
         if service == "other":
             service = posted.get("advice_other", "").strip()
-        if not service:
-            errors["advice_service"] = "Select who the advice is asked of"
         return {"service": service}
     if action == Action.RECORD_ADVICE:
         chosen = posted.get("advice_received", "")
-        if not chosen:
-            errors["advice_received"] = "Select whose advice was received"
         # One of several requests to services of the same name, or the one request waiting for a service.
         request_event = chosen.removeprefix("request:")
         return (
             {"request_event": whole_number(request_event)} if request_event != chosen else {"service": chosen}
         )
     if action == Action.RECORD_REVIEW:
-        if posted.get("decision") not in REVIEW_DECISIONS:
-            errors["decision"] = "Select what the review decided"
         return {"decision": posted.get("decision", "")}
     if action == Action.CEASE:
-        if posted.get("ceasing_reason") not in CeasingReason.values:
-            errors["ceasing_reason"] = "Select why the plan is ceasing"
         return {"ceasing_reason": posted.get("ceasing_reason", "")}
     return {}
 
@@ -167,8 +160,7 @@ def _record(request, case, *, action: str, happened_on, detail: dict) -> str | d
             detail=detail,
         )
     except ValidationError as error:
-        field = "happened_on" if getattr(error, "code", "") == "date" else "action"
-        return {field: " ".join(error.messages)}
+        return errors_by_field(error, order=services.TRANSITION_FIELDS, field="action")
     return f"{Action(action).label}: recorded."
 
 
@@ -182,16 +174,16 @@ def case_page(request, reference):
     if request.method == "POST":
         posted = request.POST
         action = posted.get("action", "")
-        if action not in {a.value for a in allowed_actions(case.stage)}:
-            errors["action"] = "Select what happened"
-            detail = {}
-        else:
-            detail = _detail_posted(action, posted, errors, on_portal=advice.prefix if advice else "")
-            if TRANSITIONS[action].needs_reason and not posted.get("reason", "").strip():
-                errors["reason"] = "Give the reason: the family is told it"
-        happened_on = _date_posted(posted, "happened_on", errors, "Enter the date it happened")
-        if "on_portal" in detail and detail["on_portal"] not in dict(on_portal):
-            errors["advice_service"] = "Select who the advice is asked of"
+        detail = _detail_posted(action, posted, on_portal=advice.prefix if advice else "")
+        happened_on = _date_posted(posted, "happened_on")
+        # Someone asked on the portal is checked as the service it names (an unknown choice names none).
+        checked = (
+            {"service": dict(on_portal).get(detail["on_portal"], "")} if "on_portal" in detail else detail
+        )
+        # Asked before recording so that every problem is shown at once; recording asks again, locked.
+        errors = services.case_transition_problems(
+            case=case, action=action, happened_on=happened_on, reason=posted.get("reason", ""), detail=checked
+        )
         if not errors:
             done = _record(request, case, action=action, happened_on=happened_on, detail=detail)
             if isinstance(done, str):
@@ -227,16 +219,13 @@ def case_allocate(request, reference):
     if request.method == "POST":
         posted = request.POST
         chosen = next((p for p in people if str(p.pk) == posted.get("caseworker")), None)
-        if chosen is None:
-            errors["caseworker"] = "Select a caseworker"
+        try:
+            services.case_allocate(case=case, caseworker=chosen, by=request.user)
+        except ValidationError as error:
+            errors = errors_by_field(error)
         else:
-            try:
-                services.case_allocate(case=case, caseworker=chosen, by=request.user)
-            except ValidationError as error:
-                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
-            else:
-                messages.success(request, f"Case allocated to {chosen.get_full_name() or chosen.email}.")
-                return redirect("case_page", reference=case.reference)
+            messages.success(request, f"Case allocated to {chosen.get_full_name() or chosen.email}.")
+            return redirect("case_page", reference=case.reference)
     return render(
         request,
         "ehc/cases/allocate.html",
@@ -252,27 +241,20 @@ def case_exception_add(request, reference):
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
-        start = _date_posted(posted, "start", errors, "Enter the date the exception started")
-        end = _date_posted(posted, "end", errors, "Enter the date the exception ended")
-        if posted.get("kind") not in ExceptionKind.values:
-            errors["kind"] = "Select the kind of exception"
-        if not errors:
-            try:
-                services.case_exception_add(
-                    case=case,
-                    kind=posted["kind"],
-                    start=start,
-                    end=end,
-                    reason=posted.get("reason", ""),
-                    by=request.user,
-                )
-            except ValidationError as error:
-                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
-            else:
-                messages.success(request, "Exception recorded. The due dates it moves are shown below.")
-                return redirect("case_page", reference=case.reference)
-        elif not posted.get("reason", "").strip():
-            errors["reason"] = "Say what happened: it is kept for the statutory return"
+        try:
+            services.case_exception_add(
+                case=case,
+                kind=posted.get("kind", ""),
+                start=_date_posted(posted, "start"),
+                end=_date_posted(posted, "end"),
+                reason=posted.get("reason", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            errors = errors_by_field(error)
+        else:
+            messages.success(request, "Exception recorded. The due dates it moves are shown below.")
+            return redirect("case_page", reference=case.reference)
     return render(
         request,
         "ehc/cases/exception.html",
@@ -293,7 +275,7 @@ def case_response(request, reference):
         try:
             services.request_response_post(case=case, text=posted.get("response", ""), by=request.user)
         except ValidationError as error:
-            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+            errors = errors_by_field(error)
         else:
             messages.success(request, "Response posted. The person who made the request has been emailed.")
             return redirect("case_page", reference=case.reference)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.dateinputs import dates_posted, problems_in_page_order
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.roles import STAFF_ROLES
 from core.services import audit_record
 from core.uploads import private_file_response
@@ -60,7 +61,7 @@ def case_document_publish(request, reference):
             )
         except ValidationError as error:
             # A date typed wrongly says so, rather than the service's "Enter the document date".
-            errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+            errors = errors_by_field(error)
             errors |= {key: answer.error for key, answer in dates.items() if answer.error}
         else:
             messages.success(request, "Document published. The family can see it in Items to view.")

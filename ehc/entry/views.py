@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.dateinputs import dates_posted, problems_in_page_order
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.roles import STAFF_ROLES
 from ehc.cases.access import cases_listed_for_staff
 from ehc.cases.selectors import caseworkers_of_council
@@ -74,7 +75,7 @@ def case_new_paper(request):
             except services.KnownChild as error:
                 known = _known_child(request, error, errors)
             except ValidationError as error:
-                errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+                errors = errors_by_field(error)
             else:
                 return redirect("case_page", reference=case.reference)
     order = [
@@ -126,7 +127,7 @@ def case_new_existing(request):
             except services.KnownChild as error:
                 known = _known_child(request, error, errors)
             except ValidationError as error:
-                errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+                errors = errors_by_field(error)
             else:
                 return redirect("case_page", reference=case.reference)
     order = ["different_child", "first_name", "last_name", *services.EXISTING_DATES, "caseworker"]

@@ -194,12 +194,13 @@ def _grant_active(*, access: CaseAccess, by) -> None:
         membership_grant(user=access.user, role=Role.PARENT, by=by)
 
 
-def invitation_send(*, case: Case, email: str, relationship: str, by, config, base_url: str) -> CaseAccess:
-    """Invite someone to see a child's record. With the identity check: INVITED, and an email with the
-    code to quote. Without it: VERIFIED at once, and the Accept Portal Invitation email with its link.
-    An address whose earlier invitation was declined or removed is invited again on the same row."""
+def invitation_details_check(
+    *, email: str, relationship: str, relationship_other: str = ""
+) -> tuple[str, str]:
+    """The address and the relationship as an invitation stores them, or ValidationError by the invite
+    page's inputs, every problem at once. ``relationship`` is a key of RELATIONSHIPS, "other" (then
+    ``relationship_other`` holds how they are related), or already the relationship's words."""
     email = email.strip().lower()
-    relationship = relationship.strip()
     errors = {}
     if not email:
         errors["email"] = "Enter the email address to send the invitation to"
@@ -208,12 +209,31 @@ def invitation_send(*, case: Case, email: str, relationship: str, by, config, ba
             validate_email(email)
         except ValidationError:
             errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    if not relationship:
-        errors["relationship"] = "Select how they are related to the child"
-    elif len(relationship) > RELATIONSHIP_MAX:
+    if relationship == "other":
+        words = relationship_other.strip()
+        if not words:
+            errors["relationship_other"] = "Enter how they are related to the child"
+    else:
+        words = RELATIONSHIPS.get(relationship, relationship.strip())
+        if not words:
+            errors["relationship"] = "Select how they are related to the child"
+    if len(words) > RELATIONSHIP_MAX:
         errors["relationship_other"] = f"The relationship must be {RELATIONSHIP_MAX} characters or fewer"
     if errors:
         raise ValidationError(errors)
+    return email, words
+
+
+def invitation_send(
+    *, case: Case, email: str, relationship: str, relationship_other: str = "", by, config, base_url: str
+) -> CaseAccess:
+    """Invite someone to see a child's record. With the identity check: INVITED, and an email with the
+    code to quote. Without it: VERIFIED at once, and the Accept Portal Invitation email with its link.
+    An address whose earlier invitation was declined or removed is invited again on the same row.
+    The address and relationship are checked by ``invitation_details_check``."""
+    email, relationship = invitation_details_check(
+        email=email, relationship=relationship, relationship_other=relationship_other
+    )
     steps = invitation_steps(config)
     council = council_name_current()
     with transaction.atomic():

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc.cases.access import case_for_staff, case_item_for_staff
@@ -21,6 +21,7 @@ from ehc.models import AccessStatus, CaseAccess
 
 RESPONSE_SESSION_KEY = "invitation_response"  # the answers between Confirm and Submit (ids only)
 ANSWERED_SESSION_KEY = "invitations_answered"  # which invitations the last Submit answered (ids only)
+INVITE_ORDER = ["email", "relationship", "relationship_other"]
 
 
 def _base_url(request) -> str:
@@ -38,35 +39,14 @@ def _staff_access(request, reference: str, pk: int) -> CaseAccess:
     return case_item_for_staff(request, CaseAccess.objects.all(), reference=reference, pk=pk)
 
 
-def _errors_of(error: ValidationError, default_field: str) -> dict:
-    if hasattr(error, "error_dict"):
-        return {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
-    return {default_field: " ".join(error.messages)}
-
-
-def _invite_answers(posted, errors: dict) -> tuple[str, str]:
-    """The email address and the relationship as they will be stored, with a message per field."""
-    email = posted.get("email", "").strip()
-    if not email:
-        errors["email"] = "Enter the email address to send the invitation to"
-    else:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = "Enter an email address in the correct format, like name@example.com"
+def _invite_answers(posted) -> dict:
+    """The invite page's answers as the service takes them (a relationship not offered is no answer)."""
     choice = posted.get("relationship", "")
-    relationship = services.RELATIONSHIPS.get(choice, "")
-    if choice == "other":
-        relationship = posted.get("relationship_other", "").strip()
-        if not relationship:
-            errors["relationship_other"] = "Enter how they are related to the child"
-        elif len(relationship) > services.RELATIONSHIP_MAX:
-            errors["relationship_other"] = (
-                f"The relationship must be {services.RELATIONSHIP_MAX} characters or fewer"
-            )
-    elif not relationship:
-        errors["relationship"] = "Select how they are related to the child"
-    return email, relationship
+    return {
+        "email": posted.get("email", ""),
+        "relationship": choice if choice in {*services.RELATIONSHIPS, "other"} else "",
+        "relationship_other": posted.get("relationship_other", ""),
+    }
 
 
 @role_required(*STAFF_ROLES)
@@ -78,27 +58,28 @@ def case_invite(request, reference):
     errors, posted, template = {}, {}, "ehc/invitations/invite.html"
     if request.method == "POST":
         posted = request.POST
-        email, relationship = _invite_answers(posted, errors)
-        step = posted.get("step", "check")
-        if not errors and step == "send":
-            try:
-                services.invitation_send(
+        step, answers = posted.get("step", "check"), _invite_answers(posted)
+        try:
+            if step == "send":
+                access = services.invitation_send(
                     case=case,
-                    email=email,
-                    relationship=relationship,
+                    **answers,
                     by=request.user,
                     config=request.council_config,
                     base_url=_base_url(request),
                 )
-            except ValidationError as error:
-                errors.update(_errors_of(error, "email"))
             else:
+                _, relationship = services.invitation_details_check(**answers)
+        except ValidationError as error:
+            errors = errors_by_field(error, order=INVITE_ORDER, field="email")
+        else:
+            if step == "send":
                 sent = "the code to quote to the SEND team" if steps.identity_check else "the acceptance link"
-                messages.success(request, f"Invitation sent to {email.lower()}, with {sent}.")
+                messages.success(request, f"Invitation sent to {access.email}, with {sent}.")
                 return redirect(_case_page(case))
-        elif not errors and step == "check":
-            template = "ehc/invitations/invite_check.html"
-            posted = {**posted.dict(), "relationship_label": relationship}
+            if step == "check":
+                template = "ehc/invitations/invite_check.html"
+                posted = {**posted.dict(), "relationship_label": relationship}
     return render(
         request,
         template,
@@ -123,7 +104,7 @@ def case_access_verify(request, reference, pk):
                 access=access, code=posted.get("code", ""), by=request.user, base_url=_base_url(request)
             )
         except ValidationError as error:
-            errors.update(_errors_of(error, "code"))
+            errors = errors_by_field(error, field="code")
             access.refresh_from_db(fields=["code_digest"])
             if not access.code_digest:  # locked: the code box gives way to "Send a new code"
                 errors = {"resend": errors["code"]}

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.decorators import role_required
+from core.errors import errors_by_field
 from core.roles import STAFF_ROLES
 from ehc.cases.access import case_for_staff
 from ehc.family.access import family_case_or_404
@@ -30,11 +31,6 @@ from ehc.models import Case, Message
 FAMILY_ORDER = ["message_type", "subject", "body"]
 TEAM_ORDER = ["recipient", "message_type", "subject", "body"]
 RELATED = ("sender", "recipient", "in_reply_to__sender", "in_reply_to__recipient")
-
-
-def _errors(error: ValidationError, order: list[str]) -> dict[str, str]:
-    found = {key: " ".join(value) for key, value in error.message_dict.items()}
-    return {key: found[key] for key in order if key in found}
 
 
 def _base_url(request) -> str:
@@ -135,7 +131,7 @@ def _family_form(request, case, *, original: Message | None):
         except PermissionDenied as refused:
             return _refused(request, case, reason=str(refused))
         except ValidationError as error:
-            errors = _errors(error, FAMILY_ORDER)
+            errors = errors_by_field(error, order=FAMILY_ORDER)
         else:
             flash.success(request, "Your message has been sent. It is in your Sent Items.")
             return redirect("family_messages", reference=case.reference)
@@ -222,7 +218,7 @@ def _team_form(request, case, *, original: Message | None):
                 base_url=_base_url(request),
             )
         except ValidationError as error:
-            errors = _errors(error, TEAM_ORDER)
+            errors = errors_by_field(error, order=TEAM_ORDER)
         else:
             name = message.recipient.get_full_name() or message.recipient.email
             flash.success(request, f"Message sent to {name}. They are emailed that there is a new message.")

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import role_required
@@ -13,6 +14,7 @@ from core.formdefs import (
     answers_from_post,
     page_errors,
     page_fields,
+    page_problems,
     parse_date,
     summary_parts,
     table_rows_change,
@@ -129,6 +131,7 @@ def _page_context(draft, page, answers, errors):
         "page": page,
         "fields": page_fields(page, answers, errors),
         "errors": errors,
+        "problems": page_problems(page, errors),
         "previous": previous,
         "following": following,
         "attachments": draft.attachments.all() if any(q.type == "files" for q in page.questions) else [],
@@ -208,21 +211,29 @@ def check(request, pk):
     if not draft.is_draft:
         return redirect("request_view", pk=draft.pk)
     parts, errors = _summary(draft)
+    context = {"draft": draft, "parts": parts, "errors": errors, "problems": _check_problems(draft, errors)}
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             return render(request, "ehc/requests/confirm.html", {"draft": draft, "confirm_error": True})
         try:
             services.request_submit(request=draft, by=request.user)
         except ValidationError:
-            return render(
-                request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors}
-            )
+            return render(request, "ehc/requests/check.html", context)
         if draft.about_case_id:  # a form about a case goes back to the child's Items to complete
             messages.success(request, "Your form was submitted successfully")
             return redirect("family_forms", reference=draft.about_case.reference)
         messages.success(request, "Your form has been submitted to the Local Authority.")
         return redirect("submitted_forms")
-    return render(request, "ehc/requests/check.html", {"draft": draft, "parts": parts, "errors": errors})
+    return render(request, "ehc/requests/check.html", context)
+
+
+def _check_problems(draft, errors) -> list[tuple[str, str]]:
+    """The check page's summary: each question not answered acceptably, linked to its part of the form."""
+    return [
+        (reverse("request_page", args=[draft.pk, page.key]), message)
+        for page in draft.definition.pages
+        for message in page_problems(page, errors.get(page.key, {}), title=page.title).values()
+    ]
 
 
 @login_required
