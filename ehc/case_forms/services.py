@@ -73,10 +73,18 @@ def _due_on_checked(
 
 
 def case_form_send(
-    *, case: Case, slug: str, recipient, due_on: datetime.date | None, by, link: str
+    *,
+    case: Case,
+    slug: str,
+    recipient,
+    due_on: datetime.date | None,
+    by,
+    link: str,
+    due_on_unreadable: bool = False,
 ) -> AssessmentRequest:
     """Send a form to a family member with active access to the case: a draft they own, tied to the case,
-    on the form's newest version, with its due date; audited; they are emailed once it is committed."""
+    on the form's newest version, with its due date; audited; they are emailed once it is committed.
+    ``due_on_unreadable``: a due date was typed but is not a date (nothing is sent, whatever the form)."""
     today = timezone.localdate()
     errors: dict[str, str] = {}
     version = (
@@ -94,7 +102,9 @@ def case_form_send(
         )
         if not active:
             errors["recipient"] = "Select who will complete the form"
-        if version is not None:
+        if due_on_unreadable:
+            errors["due_on"] = "Enter the due date as a real date"
+        elif version is not None:
             due_on, due_errors = _due_on_checked(
                 slug=slug, due_on=due_on, served=case_draft_served_on(case=locked), today=today
             )

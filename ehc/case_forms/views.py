@@ -46,6 +46,14 @@ def days_left_text(due_on: datetime.date | None, today: datetime.date) -> str:
     return f"Overdue by {-days} day{'s' if days != -1 else ''}"
 
 
+def _date_or_none(typed: str) -> datetime.date | None:
+    """The date typed in a date input (YYYY-MM-DD), or None when it is blank or not a date."""
+    try:
+        return datetime.date.fromisoformat(typed)
+    except ValueError:
+        return None
+
+
 def _person(user) -> str:
     return user.get_full_name() or user.email
 
@@ -61,34 +69,31 @@ def case_form_send(request, reference):
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
-        slug = posted.get("form", "")
-        if slug not in {d.slug for d in definitions}:
-            errors["form"] = "Select the form to send"
+        # The page reads what was chosen and typed; which answers are acceptable is the service's rule.
         recipient = next((a.user for a in recipients if str(a.user_id) == posted.get("recipient")), None)
-        if recipient is None:
-            errors["recipient"] = "Select who will complete the form"
-        due_on = None
-        if posted.get("due_on", "").strip():
-            try:
-                due_on = datetime.date.fromisoformat(posted["due_on"].strip())
-            except ValueError:
-                errors["due_on"] = "Enter the due date as a real date"
-        if not errors:
-            path = reverse("family_forms", args=[case.reference])
-            link = request.build_absolute_uri(f"{reverse('account_login')}?{urlencode({'next': path})}")
-            try:
-                form = services.case_form_send(
-                    case=case, slug=slug, recipient=recipient, due_on=due_on, by=request.user, link=link
-                )
-            except ValidationError as error:
-                errors = errors_by_field(error)
-            else:
-                messages.success(
-                    request,
-                    f"{form.version.definition.name} sent to {_person(recipient)}, due "
-                    f"{form.due_on:%-d %B %Y}. They have been emailed.",
-                )
-                return redirect("case_page", reference=case.reference)
+        typed = posted.get("due_on", "").strip()
+        due_on = _date_or_none(typed)
+        path = reverse("family_forms", args=[case.reference])
+        link = request.build_absolute_uri(f"{reverse('account_login')}?{urlencode({'next': path})}")
+        try:
+            form = services.case_form_send(
+                case=case,
+                slug=posted.get("form", ""),
+                recipient=recipient,
+                due_on=due_on,
+                due_on_unreadable=bool(typed) and due_on is None,
+                by=request.user,
+                link=link,
+            )
+        except ValidationError as error:
+            errors = errors_by_field(error)
+        else:
+            messages.success(
+                request,
+                f"{form.version.definition.name} sent to {_person(recipient)}, due "
+                f"{form.due_on:%-d %B %Y}. They have been emailed.",
+            )
+            return redirect("case_page", reference=case.reference)
     context = {
         "case": case,
         "definitions": definitions,

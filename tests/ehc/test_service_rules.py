@@ -186,3 +186,31 @@ def test_an_allocation_to_nobody_is_refused_by_the_service(in_oxfordshire):
     }
     case.refresh_from_db()
     assert case.caseworker_id is None
+
+
+def test_a_form_to_send_without_form_person_or_readable_date_is_refused_by_the_service_alone(in_oxfordshire):
+    from ehc.case_forms.services import DRAFT_RESPONSE_FORM, case_form_send
+
+    case = _case(stage=Stage.DRAFT_PLAN)
+    before = CaseEvent.objects.count(), case.forms.count()
+    problems = _refused(
+        case_form_send, case=case, slug="no-such-form", recipient=None, due_on=None, by=None, link="/"
+    )
+    assert list(problems) == ["form", "recipient"]
+    assert problems["form"] == ["Select the form to send"]
+    assert problems["recipient"] == ["Select who will complete the form"]
+    # A due date typed but not a date refuses even the draft plan response, whose due date would
+    # otherwise default to the last of its 15 days: nothing is sent on a date the person did not give.
+    problems = _refused(
+        case_form_send,
+        case=case,
+        slug=DRAFT_RESPONSE_FORM,
+        recipient=None,
+        due_on=None,
+        due_on_unreadable=True,
+        by=None,
+        link="/",
+    )
+    assert problems["due_on"] == ["Enter the due date as a real date"]
+    assert list(problems) == ["recipient", "due_on"]
+    assert (CaseEvent.objects.count(), case.forms.count()) == before
