@@ -281,7 +281,7 @@ def sweep(client, path: str) -> None:
 
 
 @pytest.fixture
-def people(councils):
+def people(councils, demo_seeded):
     cache.clear()
     with schema_context(COUNCIL):
         therapist = User.objects.get(email=f"therapist@{DOMAIN}")

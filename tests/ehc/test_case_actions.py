@@ -26,7 +26,7 @@ from ehc.services import (
 from ehc.workflow import Action, Note, Stage
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_case_pages import make_cases
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to
 
 User = get_user_model()
@@ -35,12 +35,12 @@ User = get_user_model()
 @pytest.fixture
 def staff(oxfordshire):
     cache.clear()
-    user = User.objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
 def test_allocating_a_caseworker_records_who_and_since_when(staff, oxfordshire, assert_queries):
-    manager = User.objects.get(email="manager@oxfordshire.example")
+    manager = council_person("manager@oxfordshire.example")
     with schema_context(oxfordshire.schema_name):
         case = make_cases(1)[0]
     url = f"/cases/{case.reference}/allocate/"
@@ -67,7 +67,7 @@ def test_allocating_a_caseworker_records_who_and_since_when(staff, oxfordshire, 
 
 
 def test_only_this_councils_caseworkers_can_be_given_a_case(oxfordshire):
-    outsider = User.objects.get(email="caseworker@worcestershire.example")
+    outsider = council_person("caseworker@worcestershire.example")
     parent = UserFactory(email=f"p-{uuid.uuid4().hex[:6]}@example.com")
     with schema_context(oxfordshire.schema_name):
         MembershipFactory(user=parent, role=Role.PARENT)
@@ -275,7 +275,7 @@ def test_the_action_pages_refuse_parents_other_councils_and_strangers(suffix, ox
     assert parent_client.post(url, {"caseworker": "1", "response": "x"}).status_code == 403
     worcs = sign_in(
         host_client("worcestershire"),
-        User.objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(url).status_code == 404

@@ -5,7 +5,6 @@ import datetime
 import itertools
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -16,7 +15,7 @@ from ehc.models import Case, CaseEvent, CaseOrigin
 from ehc.selectors import case_due_dates
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 NUMBERS = itertools.count()
 PAPER = "/cases/new/paper/"
@@ -79,7 +78,7 @@ def make_cases(n: int, *, first="Child", last="Bluehat", born=None) -> list[Case
 
 @pytest.fixture
 def caseworker(oxfordshire):
-    return get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    return council_person("caseworker@oxfordshire.example")
 
 
 @pytest.fixture
@@ -568,7 +567,7 @@ def test_the_get_pages_take_the_same_queries_however_many_cases_and_caseworkers(
 def test_another_councils_staff_add_cases_only_to_their_own_council(oxfordshire, worcestershire, caseworker):
     with schema_context(oxfordshire.schema_name):
         oxon_child = make_cases(1, first="Amara", last="Okafor", born=datetime.date(2016, 5, 14))[0]
-    worcs_user = get_user_model().objects.get(email="caseworker@worcestershire.example")
+    worcs_user = council_person("caseworker@worcestershire.example")
     worcs = sign_in(host_client("worcestershire"), worcs_user, worcestershire)
     oxon_before, worcs_before = cases_in(oxfordshire), cases_in(worcestershire)
 

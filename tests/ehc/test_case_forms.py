@@ -6,7 +6,6 @@ import itertools
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,7 +22,7 @@ from ehc.services import case_transition, drafts_purge, form_definitions_install
 from ehc.workflow import Action
 from tenants.configuration.models import CouncilConfiguration, ParentForm
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to
 
 NUMBERS = itertools.count()
@@ -76,7 +75,7 @@ def family_member(case: Case, *, status=AccessStatus.ACTIVE, relationship="Mothe
 
 
 def caseworker():
-    return get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    return council_person("caseworker@oxfordshire.example")
 
 
 @pytest.fixture
@@ -433,7 +432,7 @@ def test_people_without_access_get_nothing(setting, oxfordshire, worcestershire)
     assert staff.get(f"/children/{case.reference}/forms/").status_code == 404
     worcs = sign_in(
         host_client("worcestershire"),
-        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(f"/cases/{case.reference}/forms/send/").status_code == 404

@@ -4,7 +4,6 @@ import datetime
 import itertools
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
@@ -13,7 +12,7 @@ from ehc.models import Case
 from ehc.services import case_transition
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 NUMBERS = itertools.count()
 
@@ -47,7 +46,7 @@ def make_cases(n: int, *, events: int = 0) -> list[Case]:
 @pytest.fixture
 def staff(oxfordshire):
     cache.clear()
-    user = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
@@ -116,7 +115,7 @@ def test_parents_and_other_councils_get_nothing(oxfordshire, worcestershire):
     assert parent_client.post(f"/cases/{case.reference}/", {"action": "decide_to_assess"}).status_code == 403
     worcs = sign_in(
         host_client("worcestershire"),
-        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(f"/cases/{case.reference}/").status_code == 404

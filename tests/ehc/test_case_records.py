@@ -7,7 +7,6 @@ import itertools
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
@@ -18,7 +17,7 @@ from ehc.models import Case, Need, NeedCode, Placement, SettingType
 from ehc.records import upn_check_letter
 from ehc.records_services import case_need_add
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 NUMBERS = itertools.count()
 
@@ -36,7 +35,7 @@ def make_case() -> Case:
 @pytest.fixture
 def staff(oxfordshire):
     cache.clear()
-    user = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
@@ -498,7 +497,7 @@ def test_query_count_is_the_same_with_1_and_with_many_needs_and_placements(
 def test_other_councils_staff_parents_and_signed_out_visitors_get_nothing(case, oxfordshire, worcestershire):
     worcs = sign_in(
         host_client("worcestershire"),
-        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(url(case)).status_code == 404

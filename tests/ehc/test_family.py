@@ -26,7 +26,7 @@ from ehc.services import case_due_refresh, case_open_from_request, case_transiti
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import PAGES, fill
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 User = get_user_model()
 NUMBERS = itertools.count()
@@ -57,7 +57,7 @@ def parent_with_access(council, case, *, status=AccessStatus.ACTIVE):
 def family(oxfordshire):
     cache.clear()
     with schema_context(oxfordshire.schema_name):
-        case = make_case(caseworker=User.objects.get(email="caseworker@oxfordshire.example"))
+        case = make_case(caseworker=council_person("caseworker@oxfordshire.example"))
     user = parent_with_access(oxfordshire, case)
     return sign_in(host_client("oxfordshire"), user, oxfordshire), user, case
 
@@ -207,13 +207,11 @@ def test_no_one_else_sees_a_childs_pages(suffix, family, oxfordshire, worcesters
                 case=case, user=invited, defaults={"status": status, "email": invited.email}
             )
             assert sign_in(host_client("oxfordshire"), invited, oxfordshire).get(url).status_code == 404
-    staff = sign_in(
-        host_client("oxfordshire"), User.objects.get(email="caseworker@oxfordshire.example"), oxfordshire
-    )
+    staff = sign_in(host_client("oxfordshire"), council_person("caseworker@oxfordshire.example"), oxfordshire)
     assert staff.get(url).status_code == 404  # staff work the case on the staff pages
     worcs = sign_in(
         host_client("worcestershire"),
-        User.objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(url).status_code == 404

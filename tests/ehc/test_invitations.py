@@ -6,7 +6,6 @@ import re
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +18,7 @@ from ehc.invitations_services import invitation_send
 from ehc.models import AccessStatus, Case, CaseAccess
 from tenants.configuration.selectors import configuration_get
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,7 @@ def address() -> str:
 
 def staff_of(council):
     cache.clear()
-    user = get_user_model().objects.get(email=f"caseworker@{council.schema_name}.example")
+    user = council_person(f"caseworker@{council.schema_name}.example")
     return sign_in(host_client(council.schema_name), user, council)
 
 

@@ -14,7 +14,7 @@ from ehc.models import Case
 from ehc.services import case_due_refresh
 from ehc.workspace import workspace_counts
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 User = get_user_model()
 NUMBERS = itertools.count()
@@ -34,7 +34,7 @@ def make_case(*, days_ago: int, caseworker=None) -> Case:
 
 @pytest.fixture
 def caseworker():
-    return User.objects.get(email="caseworker@oxfordshire.example")
+    return council_person("caseworker@oxfordshire.example")
 
 
 def test_counts_split_mine_from_the_teams_and_soon_from_overdue(oxfordshire, caseworker):
@@ -83,14 +83,12 @@ def test_the_page_links_each_count_to_the_filtered_list_in_constant_queries(
     listed = staff.get("/cases/?caseworker=me&due=soon").content.decode()
     assert "Due soon" in listed
     assert "Overdue</strong>" not in listed
-    manager = sign_in(
-        host_client("oxfordshire"), User.objects.get(email="manager@oxfordshire.example"), oxfordshire
-    )
+    manager = sign_in(host_client("oxfordshire"), council_person("manager@oxfordshire.example"), oxfordshire)
     assert "Timeliness" in manager.get("/workspace/").content.decode()
 
 
 def test_parents_and_other_councils_see_no_workspace(oxfordshire, worcestershire, caseworker):
-    worcs_worker = User.objects.get(email="caseworker@worcestershire.example")
+    worcs_worker = council_person("caseworker@worcestershire.example")
     with schema_context(worcestershire.schema_name):
         worcs_before = workspace_counts(user=worcs_worker, today=timezone.localdate())["totals"]
     with schema_context(oxfordshire.schema_name):
