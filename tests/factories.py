@@ -111,7 +111,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     reference = factory.LazyFunction(lambda: f"CASE-{uuid.uuid4().hex[:8].upper()}")
-    child_first_name = "Mary"
+    child_first_name = factory.Sequence(lambda n: f"Child{n}")
     child_last_name = "Bluehat"
 
     class Params:

@@ -3,7 +3,6 @@ with everything typed kept, ranks stay 1..n, the page's queries do not grow, and
 staff see it."""
 
 import datetime
-import itertools
 import json
 
 import pytest
@@ -17,19 +16,7 @@ from ehc.models import Case, Need, NeedCode, Placement, SettingType
 from ehc.records import upn_check_letter
 from ehc.records_services import case_need_add
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory, council_person
-
-NUMBERS = itertools.count()
-
-
-def make_case() -> Case:
-    i = next(NUMBERS)
-    return Case.objects.create(
-        reference=f"CASE-R{i:07d}",
-        child_first_name=f"Child{i}",
-        child_last_name="Greenhat",
-        received_on=datetime.date(2026, 9, 1),
-    )
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 
 
 @pytest.fixture
@@ -42,7 +29,7 @@ def staff(oxfordshire):
 @pytest.fixture
 def case(oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        return make_case()
+        return CaseFactory(child_last_name="Greenhat")
 
 
 def url(case: Case) -> str:
@@ -272,7 +259,7 @@ def test_remove_and_move_up_keep_ranks_1_to_n(staff, case, oxfordshire):
     assert first.status_code == 400
     assert '<a href="#needs">That need is already the primary need</a>' in first.content.decode()
     with schema_context(oxfordshire.schema_name):
-        other = make_case()
+        other = CaseFactory(child_last_name="Greenhat")
         others = Need.objects.create(case=other, code="MLD", rank=1)
     for need_id in (ids["ASD"], others.pk, "x"):
         gone = staff.post(url(case), {"form": "need_remove", "need": need_id})
@@ -464,7 +451,7 @@ def test_query_count_is_the_same_with_1_and_with_many_needs_and_placements(
 ):
     # SEN2 has 13 need codes and a code appears once a case, so "many" needs is all 13.
     with schema_context(oxfordshire.schema_name):
-        few, many = make_case(), make_case()
+        few, many = CaseFactory(child_last_name="Greenhat"), CaseFactory(child_last_name="Greenhat")
         Need.objects.create(case=few, code="ASD", rank=1)
         Placement.objects.create(case=few, setting_name="Setting 0", urn="100000", setting_type="mainstream")
         Need.objects.bulk_create(

@@ -2,7 +2,6 @@
 the home page's children, and a request for a child already linked to the account."""
 
 import datetime
-import itertools
 import uuid
 
 import pytest
@@ -16,32 +15,25 @@ from ehc.family import tracker
 from ehc.models import (
     AccessStatus,
     AssessmentRequest,
-    Case,
     CaseAccess,
     CaseDocument,
     CaseException,
     Message,
 )
-from ehc.services import case_due_refresh, case_open_from_request, case_transition, request_start
+from ehc.services import case_open_from_request, case_transition, request_start
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import PAGES, fill
-from tests.factories import MembershipFactory, UserFactory, council_person
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 
 User = get_user_model()
-NUMBERS = itertools.count()
-
-
-def make_case(**fields) -> Case:
-    defaults = {
-        "reference": f"CASE-F{next(NUMBERS):03d}{uuid.uuid4().hex[:4].upper()}",
-        "child_first_name": "Mary",
-        "child_last_name": "Bluehat",
-        "child_date_of_birth": datetime.date(2016, 5, 4),
-        "received_on": datetime.date(2026, 9, 1),
-        "requestor": "Parent/Young Person",
-    }
-    return case_due_refresh(case=Case.objects.create(**{**defaults, **fields}))
+# The child whose case the family follows, as a parent's request makes it.
+CHILD = {
+    "child_first_name": "Mary",
+    "child_last_name": "Bluehat",
+    "child_date_of_birth": datetime.date(2016, 5, 4),
+    "requestor": "Parent/Young Person",
+}
 
 
 def parent_with_access(council, case, *, status=AccessStatus.ACTIVE):
@@ -57,7 +49,7 @@ def parent_with_access(council, case, *, status=AccessStatus.ACTIVE):
 def family(oxfordshire):
     cache.clear()
     with schema_context(oxfordshire.schema_name):
-        case = make_case(caseworker=council_person("caseworker@oxfordshire.example"))
+        case = CaseFactory(**CHILD, caseworker=council_person("caseworker@oxfordshire.example"))
     user = parent_with_access(oxfordshire, case)
     return sign_in(host_client("oxfordshire"), user, oxfordshire), user, case
 
@@ -189,7 +181,7 @@ def test_no_one_else_sees_a_childs_pages(suffix, family, oxfordshire, worcesters
     _, _, case = family
     url = f"/children/{case.reference}/{suffix}"
     with schema_context(oxfordshire.schema_name):
-        other_case = make_case(child_first_name="Harry", child_last_name="Redhat")
+        other_case = CaseFactory(**{**CHILD, "child_first_name": "Harry", "child_last_name": "Redhat"})
     other_parent = parent_with_access(oxfordshire, other_case)
     other = sign_in(host_client("oxfordshire"), other_parent, oxfordshire)
     assert other.get(url).status_code == 404
@@ -223,9 +215,9 @@ def test_no_one_else_sees_a_childs_pages(suffix, family, oxfordshire, worcesters
 def test_home_lists_each_linked_child_with_view_ehc_dashboard(family, oxfordshire):
     client, user, case = family
     with schema_context(oxfordshire.schema_name):
-        second = make_case(child_first_name="Honey", child_last_name="Bee")
+        second = CaseFactory(**{**CHILD, "child_first_name": "Honey", "child_last_name": "Bee"})
         CaseAccess.objects.create(case=second, user=user, status=AccessStatus.ACTIVE)
-        hidden = make_case(child_first_name="Gary", child_last_name="Greenhat")
+        hidden = CaseFactory(**{**CHILD, "child_first_name": "Gary", "child_last_name": "Greenhat"})
         CaseAccess.objects.create(case=hidden, user=user, status=AccessStatus.INVITED)
     html = client.get("/").content.decode()
     assert "Your children&#x27;s EHC records" in html or "Your children's EHC records" in html
