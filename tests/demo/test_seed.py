@@ -1,7 +1,6 @@
-"""The demo seed (``manage.py seed_demo``) on its own: the session's councils are bare, so each test here
-seeds them in its own rolled-back transaction and reads what the seed made.
-
-Seeding the four councils takes a few seconds; the tests here are few and each asks for it once.
+"""The demo seed (``manage.py seed_demo``) on its own: the session's councils are bare; this module seeds
+them once (a few seconds), in a transaction it rolls back at its end, and each test reads what the seed
+made in its own rolled-back savepoint within it. No other test sees the demo.
 """
 
 import datetime
@@ -10,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from psycopg import sql
@@ -36,9 +35,17 @@ README_ACCOUNTS = {
 README_HEALTH = {"health-manager": Role.HEALTH_TEAM_MANAGER, "therapist": Role.HEALTH_PROFESSIONAL}
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_seed()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db):
-    demo_seed()
+def seeded(_seeded_once, db):
+    """The demo, seeded once for the module; each test's changes go with its own savepoint."""
 
 
 def test_the_councils_start_bare(db):
