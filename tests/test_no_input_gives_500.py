@@ -24,6 +24,7 @@ from urllib.parse import quote
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, get_resolver
 from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, given, settings
@@ -292,32 +293,41 @@ def sweep(client, path: str) -> None:
 # The sweeps -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def people(councils):
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
     """The council's people, and the cases they work on, made as the council would make them: the
     parent's child at the draft plan with a document, a message and the parental response to fill in;
-    another child in the assessment whose advice the health team's manager gave to the therapist."""
+    another child in the assessment whose advice the health team's manager gave to the therapist.
+    Made once for the module, in a transaction rolled back at its end; each test's own writes go with
+    its savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        people = {
+            who: council_person(f"{who}@{DOMAIN}") for who in ("parent", "caseworker", "admin", "therapist")
+        }
+        people["manager"] = council_person(f"health-manager@{DOMAIN}")
+        caseworker, parent = people["caseworker"], people["parent"]
+        with schema_context(COUNCIL):
+            family = case_at(Stage.DRAFT_PLAN, reference=CASE, caseworker=caseworker, by=caseworker)
+            CaseAccessFactory(case=family, user=parent)
+            CaseDocumentFactory(case=family, published_by=caseworker)
+            MessageFactory(case=family, sender=caseworker, recipient=parent)
+            case_form_send(
+                case=family, slug="parental_response", recipient=parent, due_on=None, by=caseworker, link="/"
+            )
+            health = case_at(Stage.ASSESSMENT, reference=HEALTH_CASE, caseworker=caseworker, by=caseworker)
+            team = HealthTeamFactory()
+            HealthTeamMemberFactory(team=team, user=people["manager"], manager=True)
+            HealthTeamMemberFactory(team=team, user=people["therapist"])
+            advice = advice_asked(case=health, team=team, by=caseworker)
+            advice_allocate(advice=advice, member=people["therapist"], by=people["manager"])
+        yield people
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def people(_world, councils):
     cache.clear()
-    people = {
-        who: council_person(f"{who}@{DOMAIN}") for who in ("parent", "caseworker", "admin", "therapist")
-    }
-    people["manager"] = council_person(f"health-manager@{DOMAIN}")
-    caseworker, parent = people["caseworker"], people["parent"]
-    with schema_context(COUNCIL):
-        family = case_at(Stage.DRAFT_PLAN, reference=CASE, caseworker=caseworker, by=caseworker)
-        CaseAccessFactory(case=family, user=parent)
-        CaseDocumentFactory(case=family, published_by=caseworker)
-        MessageFactory(case=family, sender=caseworker, recipient=parent)
-        case_form_send(
-            case=family, slug="parental_response", recipient=parent, due_on=None, by=caseworker, link="/"
-        )
-        health = case_at(Stage.ASSESSMENT, reference=HEALTH_CASE, caseworker=caseworker, by=caseworker)
-        team = HealthTeamFactory()
-        HealthTeamMemberFactory(team=team, user=people["manager"], manager=True)
-        HealthTeamMemberFactory(team=team, user=people["therapist"])
-        advice = advice_asked(case=health, team=team, by=caseworker)
-        advice_allocate(advice=advice, member=people["therapist"], by=people["manager"])
-    return {"council": councils[COUNCIL], **people}
+    return {"council": councils[COUNCIL], **_world}
 
 
 def client_as(people, who: str):
