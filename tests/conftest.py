@@ -1,8 +1,11 @@
-"""Test set-up: one database, the four reference councils created once per session.
+"""Test set-up: one database, the four reference councils created once per session, bare.
 
 Creating a council migrates its schema (about 0.4 s each), so it happens once, in the session-scoped
-``django_db_setup``; each test then runs in a transaction that is rolled back. A test-client request
-moves the connection to the council's schema, so every test ends back on public.
+``django_db_setup``, as onboarding does it (``council_create`` with the council's domains, then the
+council's own configuration); nobody works there and there are no cases. Each test makes the people and
+cases it needs (tests/factories.py) in a transaction that is rolled back. Tests of the demo itself, and
+browser journeys that walk its story, ask for ``demo_seeded``. A test-client request moves the
+connection to the council's schema, so every test ends back on public.
 """
 
 import os
@@ -10,15 +13,17 @@ from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from demo.councils import COUNCILS
+from demo.councils import COUNCILS, DEFAULT_STAGES, logo_svg
 from demo.seed import demo_council_seed
+from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
 from tenants.models import Council
-from tenants.services import platform_ensure
+from tenants.services import council_create, platform_ensure
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,8 +31,38 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 HOSTS = {spec["schema_name"]: spec["domains"][0] for spec in COUNCILS}
 
 
-def seed_councils() -> None:
+def councils_create() -> None:
+    """The platform's host and the four reference councils, each configured as its guide shows it (the
+    settings, logo, support teams, message types and stage descriptions a council admin enters), with no
+    people and no cases."""
     platform_ensure(domain="localhost")
+    for spec in COUNCILS:
+        council = council_create(
+            name=spec["name"],
+            short_name=spec["short_name"],
+            schema_name=spec["schema_name"],
+            domains=spec["domains"],
+        ).council
+        with schema_context(council.schema_name):
+            config = CouncilConfiguration.objects.get(pk=1)
+            defaults = {"upload_types": ["doc", "docx", "pdf", "jpg", "jpeg", "png"], "upload_max_mb": 15}
+            for name, value in {**defaults, **spec["config"]}.items():
+                setattr(config, name, value)
+            config.full_clean(exclude=["logo"])
+            logo = ContentFile(logo_svg(name=spec["name"], colour=config.brand_colour))
+            config.logo.save("logo.svg", logo, save=False)
+            config.save()
+            for position, (name, email) in enumerate(spec["teams"]):
+                SupportTeam.objects.create(configuration=config, name=name, email=email, position=position)
+            for position, name in enumerate(spec["message_types"]):
+                MessageType.objects.create(configuration=config, name=name, position=position)
+            for stage, text in DEFAULT_STAGES.items():
+                StageDescription.objects.create(configuration=config, stage=stage, what_happens=text)
+
+
+def demo_seed() -> None:
+    """The whole demo (tenants.services.demo_council_seed) in the four councils: its people, cases,
+    health teams, documents and messages."""
     for spec in COUNCILS:
         demo_council_seed(spec=spec, password=settings.DEMO_PASSWORD)
 
@@ -35,7 +70,7 @@ def seed_councils() -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        seed_councils()
+        councils_create()
     yield
     # Threads (the browser tests' server, Celery's test worker) and Playwright's event-loop contexts can
     # leave a connection open, and PostgreSQL will not drop a database in use: end them first.
@@ -57,6 +92,20 @@ def _mail_to_files(django_test_environment):
 def _back_to_public():
     yield
     connection.set_schema_to_public()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that ask for the demo run after all the others (in their order), so that every other test
+    runs against bare councils whichever tests were chosen."""
+    items.sort(key=lambda item: "demo_seeded" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def demo_seeded(django_db_setup, django_db_blocker) -> None:
+    """The demo, committed once for the rest of the session, for the browser journeys that walk its
+    story (their live server reads committed rows). Every other test passes with or without it."""
+    with django_db_blocker.unblock():
+        demo_seed()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from core.roles import Role
 from ehc.models import AccessStatus, Case, CaseAccess
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.test_staff_pages_guarded import ARGUMENTS, staff_patterns
 
 User = get_user_model()
@@ -60,9 +60,7 @@ def test_only_the_family_with_access_sees_it(name, route, oxfordshire, worcester
     assert other_parent.get(path).status_code in refused, path
     assert other_parent.post(path, {}).status_code in refused, path
     assert other_parent.get(path.replace(case.reference, "CASE-GUESSED0")).status_code in refused
-    staff = sign_in(
-        host_client("oxfordshire"), User.objects.get(email="caseworker@oxfordshire.example"), oxfordshire
-    )
+    staff = sign_in(host_client("oxfordshire"), council_person("caseworker@oxfordshire.example"), oxfordshire)
     assert staff.get(path).status_code in refused, path  # staff use the staff pages
     worcs = parent_of(worcestershire, None)
     assert worcs.get(path).status_code in refused, path

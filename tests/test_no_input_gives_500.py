@@ -1,6 +1,7 @@
 """No input gives a 500: every URL in a council's URL table (and the platform's), found from the table
-itself, is visited by the kind of person it is for, with its parameters filled with real objects from
-North East Lincolnshire's demo data and with malformed ones (non-numeric and huge numbers, unicode, NUL
+itself, is visited by the kind of person it is for, with its parameters filled with real objects made
+in North East Lincolnshire (a family's child and a child whose advice a health team is writing) and with
+malformed ones (non-numeric and huge numbers, unicode, NUL
 bytes, very long strings), and then sent hypothesis-generated values, by GET (a query string) and by
 POST, under the field names its own page uses (read from the page's rendered form) and random ones,
 with lists where one value is expected. Every answer is one of ANSWERS; an exception fails the test
@@ -21,26 +22,38 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, get_resolver
 from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ehc.case_forms.services import case_form_send
 from ehc.models import AccessStatus, AssessmentRequest, CaseAccess, CaseDocument, Message
 from ehc.requests.services import request_start
-from hub.models import AdviceAttachment, AdviceRequest, HealthTeamMember
+from ehc.workflow import Stage
+from hub.models import AdviceAttachment, AdviceRequest
+from hub.services import advice_allocate
 from tests.conftest import host_client, sign_in
+from tests.factories import (
+    CaseAccessFactory,
+    CaseDocumentFactory,
+    HealthTeamFactory,
+    HealthTeamMemberFactory,
+    MessageFactory,
+    advice_asked,
+    case_at,
+    council_person,
+)
 from tests.test_staff_pages_guarded import staff_patterns
 
-User = get_user_model()
 ANSWERS = {200, 302, 400, 403, 404, 405}
 COUNCIL = "nelincs"
 DOMAIN = "nelincs.example"
-CASE = "DEMO-0007"  # the demo parent's child, with documents and messages
-HEALTH_CASE = "DEMO-0005"  # in its assessment, advice allocated to the demo therapist
+CASE = "CASE-FAMILY01"  # the parent's child, with a draft plan, a document, a message and a form to fill
+HEALTH_CASE = "CASE-HEALTH01"  # in its assessment, advice allocated to the therapist
 EXAMPLES = 3
 
 # URLs that cannot be filled from a template, or that only end the session the sweep is using.
@@ -107,7 +120,7 @@ def visitor(name: str, route: str) -> str:
 
 
 def demo_objects(people) -> dict:
-    """Real values for each URL parameter, from the demo data (and a draft the demo parent starts)."""
+    """Real values for each URL parameter, from the people's cases (and a draft the parent starts)."""
     parent = people["parent"]
     advice = AdviceRequest.objects.filter(
         case__reference=HEALTH_CASE, allocated_to=people["therapist"]
@@ -280,28 +293,41 @@ def sweep(client, path: str) -> None:
 # The sweeps -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def people(councils):
-    cache.clear()
-    with schema_context(COUNCIL):
-        therapist = User.objects.get(email=f"therapist@{DOMAIN}")
-        manager = (
-            HealthTeamMember.objects.filter(
-                team__members__user=therapist,
-                is_manager=True,
-                team__advice_requests__case__reference=HEALTH_CASE,
-            )
-            .select_related("user")
-            .first()
-        )
-        return {
-            "council": councils[COUNCIL],
-            "parent": User.objects.get(email=f"parent@{DOMAIN}"),
-            "caseworker": User.objects.get(email=f"caseworker@{DOMAIN}"),
-            "admin": User.objects.get(email=f"admin@{DOMAIN}"),
-            "therapist": therapist,
-            "manager": manager.user if manager else therapist,
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """The council's people, and the cases they work on, made as the council would make them: the
+    parent's child at the draft plan with a document, a message and the parental response to fill in;
+    another child in the assessment whose advice the health team's manager gave to the therapist.
+    Made once for the module, in a transaction rolled back at its end; each test's own writes go with
+    its savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        people = {
+            who: council_person(f"{who}@{DOMAIN}") for who in ("parent", "caseworker", "admin", "therapist")
         }
+        people["manager"] = council_person(f"health-manager@{DOMAIN}")
+        caseworker, parent = people["caseworker"], people["parent"]
+        with schema_context(COUNCIL):
+            family = case_at(Stage.DRAFT_PLAN, reference=CASE, caseworker=caseworker, by=caseworker)
+            CaseAccessFactory(case=family, user=parent)
+            CaseDocumentFactory(case=family, published_by=caseworker)
+            MessageFactory(case=family, sender=caseworker, recipient=parent)
+            case_form_send(
+                case=family, slug="parental_response", recipient=parent, due_on=None, by=caseworker, link="/"
+            )
+            health = case_at(Stage.ASSESSMENT, reference=HEALTH_CASE, caseworker=caseworker, by=caseworker)
+            team = HealthTeamFactory()
+            HealthTeamMemberFactory(team=team, user=people["manager"], manager=True)
+            HealthTeamMemberFactory(team=team, user=people["therapist"])
+            advice = advice_asked(case=health, team=team, by=caseworker)
+            advice_allocate(advice=advice, member=people["therapist"], by=people["manager"])
+        yield people
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def people(_world, councils):
+    cache.clear()
+    return {"council": councils[COUNCIL], **_world}
 
 
 def client_as(people, who: str):

@@ -16,7 +16,7 @@ from core.models import AuditEvent
 from core.roles import Role
 from ehc.models import Case
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 User = get_user_model()
 # Staff pages: everything under these prefixes on a council's site.
@@ -90,7 +90,7 @@ def test_parents_other_councils_and_strangers_are_refused(name, route, case, oxf
     if "<str:reference>" in route:
         other = sign_in(
             host_client("worcestershire"),
-            User.objects.get(email="caseworker@worcestershire.example"),
+            council_person("caseworker@worcestershire.example"),
             worcestershire,
         )
         answers = {other.get(path).status_code, other.post(path, attempt).status_code}

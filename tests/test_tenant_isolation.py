@@ -2,7 +2,6 @@
 files, or a session carried across."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
@@ -11,7 +10,7 @@ from core.models import AuditEvent, Membership
 from core.roles import Role
 from tenants.configuration.models import CouncilConfiguration, SupportTeam
 from tests.conftest import sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 SECRET_TEAM = "Oxfordshire Private Team"
 
@@ -29,7 +28,7 @@ def oxford_record(oxfordshire):
 
 
 def admin_of(council):
-    return get_user_model().objects.get(email=f"admin@{council.schema_name}.example")
+    return council_person(f"admin@{council.schema_name}.example")
 
 
 def test_record_is_in_oxfordshire_schema_only(oxfordshire, worcestershire, oxford_record):

@@ -7,7 +7,6 @@ import io
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
@@ -15,7 +14,7 @@ from core.models import AuditEvent
 from core.roles import Role
 from core.services import audit_record, record_read
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 LIST = "/admin/core/auditevent/"
 EXPORT = "/admin/core/auditevent/export.csv"
@@ -34,7 +33,7 @@ def log(oxfordshire, worcestershire):
         record_read(actor=reader, action="record.read", subjects=[child], detail={"page": "case_page"})
         record_read(actor=reader, action="record.listed", subjects=[child, other_child], detail={})
         audit_record(actor=None, action="signin.failed", detail={"email": "=HYPERLINK(1)"}, subject=child)
-    admin = get_user_model().objects.get(email="admin@oxfordshire.example")
+    admin = council_person("admin@oxfordshire.example")
     return {
         "client": sign_in(host_client("oxfordshire"), admin, oxfordshire),
         "admin": admin,
@@ -98,7 +97,7 @@ def test_the_filtered_log_is_exported_as_csv_and_the_export_is_audited(log, oxfo
 
 
 def test_only_the_council_admin_exports(log, oxfordshire):
-    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    caseworker = council_person("caseworker@oxfordshire.example")
     client = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     assert client.get(EXPORT, {"q": log["child"]}, follow=True).status_code == 403
     with schema_context(oxfordshire.schema_name):

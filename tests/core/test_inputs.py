@@ -17,7 +17,7 @@ from core.roles import Role
 from ehc.models import AccessStatus, Case, CaseAccess, Need
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import begin
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 User = get_user_model()
 SUPERSCRIPT_TWO = "\u00b2"
@@ -47,7 +47,7 @@ def parent(oxfordshire):
 @pytest.fixture
 def caseworker(oxfordshire):
     cache.clear()
-    user = User.objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
@@ -120,7 +120,7 @@ def test_an_invitation_chosen_by_a_changed_number_is_not_chosen(parent, case, ox
 def test_the_hub_lists_with_a_changed_team_filter_answer_with_the_page(councils):
     cache.clear()
     with schema_context("nelincs"):
-        manager = User.objects.get(email="therapist@nelincs.example")
+        manager = council_person("therapist@nelincs.example")
     client = sign_in(host_client("nelincs"), manager, councils["nelincs"])
     for path in ("/health/", "/health/team/"):
         assert client.get(path, {"team": SUPERSCRIPT_TWO}).status_code in {200, 403}, path

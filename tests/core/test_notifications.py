@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 import responses
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,7 +49,7 @@ from hub.models import HealthTeam, HealthTeamMember
 from hub.services import advice_allocate, advice_request_send, advice_save, advice_submit
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to, texts_to
 from tests.test_settings import PRODUCTION_ENV, django_eval
 
@@ -502,7 +501,7 @@ def _oxfordshire_walk(oxfordshire, capture, mobile: str):
     """A request about Zebedee, acknowledged; the case it becomes; the response posted; the draft plan's
     response form sent, then submitted and acknowledged; a document published."""
     parent = _parent(oxfordshire, mobile=mobile)
-    staff = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    staff = council_person("caseworker@oxfordshire.example")
     client = sign_in(host_client("oxfordshire"), parent, oxfordshire)
     started = client.post("/ehc-needs-assessment/parent/")
     pk = int(started["Location"].split("/")[2])
@@ -607,7 +606,7 @@ def _worcestershire_walk(worcestershire, capture, mobile: str):
     """An invitation to Zebedee's record with the identity check (the code, then the link), accepted,
     activated by the team, then removed."""
     parent = _parent(worcestershire, mobile=mobile)
-    staff = get_user_model().objects.get(email="caseworker@worcestershire.example")
+    staff = council_person("caseworker@worcestershire.example")
     base_url = "https://worcestershire.localhost"
     with schema_context("worcestershire"):
         config = CouncilConfiguration.objects.get()

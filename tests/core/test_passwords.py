@@ -5,7 +5,7 @@ from django_tenants.utils import schema_context
 
 from core.accounts.passwords import Policy, policy_errors
 from core.identity.models import PasswordHistory
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 WORCESTERSHIRE = Policy(
     min_length=15,
@@ -92,7 +92,7 @@ def test_the_demo_password_meets_every_reference_councils_policy(settings):
     from core.accounts.passwords import password_policies_of  # noqa: PLC0415
 
     user = UserFactory.build(email="demo-check@example.com")
-    admin = type(user).objects.get(email="admin@worcestershire.example")
+    admin = council_person("admin@worcestershire.example")
     assert password_policies_of(user=admin)
     for schema in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs"):
         with schema_context(schema):

@@ -18,7 +18,7 @@ from core.views import server_error
 from ehc.models import Case
 from tenants.models import Council
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.test_staff_pages_guarded import staff_patterns
 
 TENANT_ROUTES = staff_patterns(("",))
@@ -221,6 +221,7 @@ def test_the_code_page_after_a_right_password_is_not_stored(oxfordshire):
     """Half signed in (password right, code not yet given): the session holds the sign-in, and the page
     that asks for the code is not stored."""
     cache.clear()
+    council_person("caseworker@oxfordshire.example")
     client = host_client("oxfordshire")
     signed = client.post(
         "/accounts/login/", {"login": "caseworker@oxfordshire.example", "password": "Demo-Password-2026"}
@@ -245,6 +246,7 @@ def test_other_browser_protections(oxfordshire):
     assert csrf["httponly"]
     assert csrf["samesite"] == "Lax"
     cache.clear()
+    council_person("caseworker@oxfordshire.example")
     client.post(
         "/accounts/login/", {"login": "caseworker@oxfordshire.example", "password": "Demo-Password-2026"}
     )

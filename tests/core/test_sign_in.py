@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from core.models import AuditEvent, Membership
 from core.roles import Role
 from tests.conftest import family_invitation_link, host_client
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.hashers import CountingHasher
 from tests.mail import emails_to, last_code, texts_to
 
@@ -113,6 +113,7 @@ def test_wrong_password_and_unknown_email_look_the_same(oxon_parent):
 
 
 def test_health_professional_gets_the_code_by_text_message(db):
+    council_person("therapist@nelincs.example")
     client = host_client("nelincs")
     response = sign_in_step_1(client, "therapist@nelincs.example", "Demo-Password-2026")
     assert response["Location"] == "/accounts/code/"
@@ -223,6 +224,7 @@ def test_a_removed_member_cannot_rejoin_by_signing_in(oxon_parent, oxfordshire):
 
 def test_no_code_is_texted_to_a_removed_member_either(db):
     """North East Lincolnshire texts health staff their codes: a removed one gets no text, nor an email."""
+    council_person("therapist@nelincs.example")
     with schema_context("nelincs"):
         Membership.objects.filter(user__email="therapist@nelincs.example").update(is_active=False)
     texts_before = len(texts_to("07700 900002"))

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 from core.models import AuditEvent, Membership, StaffInvitation
 from core.roles import Role
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to, last_code
 
 User = get_user_model()
@@ -31,7 +31,7 @@ def unique(name: str, domain: str = "example.com") -> str:
 @pytest.fixture
 def admin_client(oxfordshire):
     cache.clear()
-    admin = User.objects.get(email="admin@oxfordshire.example")
+    admin = council_person("admin@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), admin, oxfordshire)
 
 
@@ -56,17 +56,19 @@ def actions(schema: str, *names: str) -> list[str]:
 
 
 def test_only_council_admins_see_staff_pages(oxfordshire, worcestershire):
-    caseworker = User.objects.get(email="caseworker@oxfordshire.example")
+    caseworker = council_person("caseworker@oxfordshire.example")
     client = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     assert client.get("/staff/").status_code == 403
     assert host_client("oxfordshire").get("/staff/")["Location"] == "/accounts/login/?next=/staff/"
-    worcs_admin = User.objects.get(email="admin@worcestershire.example")
+    worcs_admin = council_person("admin@worcestershire.example")
     assert (
         sign_in(host_client("oxfordshire"), worcs_admin, oxfordshire).get("/staff/invite/").status_code == 403
     )
 
 
 def test_staff_list_shows_this_councils_staff_only(admin_client, assert_queries):
+    council_person("caseworker@oxfordshire.example")
+    council_person("caseworker@worcestershire.example")
     admin_client.get("/staff/")
     # routing, session, identity, admin check, configuration, staff with their identities, open
     # invitations: 7 for any number
@@ -179,7 +181,7 @@ def test_an_invitation_accepted_by_someone_signed_in_as_another_address_is_refus
     email = unique("invitee")
     invite(admin_client, email, capture=django_capture_on_commit_callbacks)
     link = link_of(email)
-    parent = User.objects.get(email="parent@oxfordshire.example")
+    parent = council_person("parent@oxfordshire.example")
     other = sign_in(host_client("oxfordshire"), parent, oxfordshire)
     assert other.get(link).status_code == 403
     refused = other.post(link)
@@ -195,7 +197,7 @@ def test_someone_with_an_identity_signs_in_as_that_address_and_accepts(
 ):
     """A Hertfordshire parent invited to Oxfordshire: their password is untouched, the link sends them to
     sign in, and signing in asks them to accept before anything else (not to join as a parent)."""
-    herts_parent = User.objects.get(email="parent@hertfordshire.example")
+    herts_parent = council_person("parent@hertfordshire.example")
     invite(
         admin_client,
         herts_parent.email,
@@ -239,7 +241,7 @@ def test_someone_with_an_identity_signs_in_as_that_address_and_accepts(
 def test_a_member_here_accepts_from_the_link_while_signed_in(
     admin_client, oxfordshire, django_capture_on_commit_callbacks
 ):
-    parent = User.objects.get(email="parent@oxfordshire.example")
+    parent = council_person("parent@oxfordshire.example")
     invite(admin_client, parent.email, role="caseworker", capture=django_capture_on_commit_callbacks)
     link = link_of(parent.email)
     client = sign_in(host_client("oxfordshire"), parent, oxfordshire)
@@ -319,7 +321,8 @@ def test_change_role_remove_and_restore_are_audited(admin_client, oxfordshire):
 
 
 def test_an_admin_cannot_change_their_own_access_nor_anyone_outside_the_council(admin_client, oxfordshire):
-    admin = User.objects.get(email="admin@oxfordshire.example")
+    admin = council_person("admin@oxfordshire.example")
+    council_person("parent@oxfordshire.example")
     with schema_context(oxfordshire.schema_name):
         own = Membership.objects.get(user=admin, role=Role.COUNCIL_ADMIN)
         parent = Membership.objects.filter(role=Role.PARENT).first()
@@ -334,7 +337,7 @@ def test_an_admin_cannot_change_their_own_access_nor_anyone_outside_the_council(
 def test_the_membership_admin_shows_no_one_outside_the_council_and_grants_nothing(admin_client, oxfordshire):
     """A Hertfordshire parent's address is shown by no admin URL on Oxfordshire's site, and no admin URL
     makes a membership for an identity the admin names."""
-    herts = User.objects.get(email="parent@hertfordshire.example")
+    herts = council_person("parent@hertfordshire.example")
     before = actions(oxfordshire.schema_name, "membership.granted")
     with schema_context(oxfordshire.schema_name):
         count = Membership.objects.count()
@@ -380,12 +383,12 @@ def test_only_this_councils_admins_change_a_membership(action, oxfordshire, worc
         membership = MembershipFactory(user=UserFactory(email=unique("guarded")), role=Role.CASEWORKER)
     url = f"/staff/{membership.pk}/{action}/"
     caseworker = sign_in(
-        host_client("oxfordshire"), User.objects.get(email="caseworker@oxfordshire.example"), oxfordshire
+        host_client("oxfordshire"), council_person("caseworker@oxfordshire.example"), oxfordshire
     )
     assert caseworker.get(url).status_code == 403
     assert caseworker.post(url, {"role": "council_admin"}).status_code == 403
     worcs_admin = sign_in(
-        host_client("worcestershire"), User.objects.get(email="admin@worcestershire.example"), worcestershire
+        host_client("worcestershire"), council_person("admin@worcestershire.example"), worcestershire
     )
     assert worcs_admin.post(url, {"role": "council_admin"}).status_code == 404  # not a membership there
     with schema_context(oxfordshire.schema_name):
@@ -399,7 +402,7 @@ def test_only_this_councils_admins_change_a_membership(action, oxfordshire, worc
 def test_declining_the_invitation_while_signing_in_grants_nothing(
     admin_client, oxfordshire, django_capture_on_commit_callbacks
 ):
-    herts_parent = User.objects.get(email="parent@hertfordshire.example")
+    herts_parent = council_person("parent@hertfordshire.example")
     invite(admin_client, herts_parent.email, capture=django_capture_on_commit_callbacks)
     client = host_client("oxfordshire")
     client.post("/accounts/login/", {"login": herts_parent.email, "password": "Demo-Password-2026"})

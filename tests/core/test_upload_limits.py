@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import MaxValueValidator
@@ -28,7 +27,7 @@ from hub.services import advice_allocate
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import begin
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.hub.test_advice import ask, client_for, hub, nelincs  # noqa: F401 (fixtures)
 
 MB = 1024 * 1024
@@ -88,7 +87,7 @@ def test_a_staff_document_over_the_limit_is_never_kept_and_the_page_keeps_the_ty
     oxfordshire, temp_dir_after_parsing, tmp_path
 ):
     cache.clear()
-    staff = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    staff = council_person("caseworker@oxfordshire.example")
     client = sign_in(host_client("oxfordshire"), staff, oxfordshire)
     with schema_context(oxfordshire.schema_name):
         case = Case.objects.create(

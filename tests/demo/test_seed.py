@@ -1,59 +1,172 @@
-"""The demo seed (demo/): the reference councils as their guides show them, demo cases at every stage,
-and a seed that may be run again and again."""
+"""The demo seed (``manage.py seed_demo``) on its own: the session's councils are bare; this module seeds
+them once (a few seconds), in a transaction it rolls back at its end, and each test reads what the seed
+made in its own rolled-back savepoint within it. No other test sees the demo.
+"""
 
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from psycopg import sql
 
 from core.models import Membership
 from core.roles import Role
-from demo.councils import COUNCILS
+from demo.councils import COUNCILS, DEMO_CASES
 from demo.seed import demo_council_seed
 from ehc.models import Case
-from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription
+from ehc.workflow import Stage, transition_for
+from hub.models import AdviceRequest, AdviceStatus, HealthTeamMember
+from tenants.configuration.models import MessageType, StageDescription
+from tests.conftest import demo_seed
+
+# The accounts README.md lists: these five in every council, and North East Lincolnshire's health staff.
+README_ACCOUNTS = {
+    "admin": Role.COUNCIL_ADMIN,
+    "caseworker": Role.CASEWORKER,
+    "senior-caseworker": Role.CASEWORKER,
+    "manager": Role.SEND_MANAGER,
+    "parent": Role.PARENT,
+}
+README_HEALTH = {"health-manager": Role.HEALTH_TEAM_MANAGER, "therapist": Role.HEALTH_PROFESSIONAL}
 
 
-def test_seed_demo_is_idempotent(db):
-    spec = next(s for s in COUNCILS if s["schema_name"] == "worcestershire")
-    council, accounts = demo_council_seed(spec=spec, password="Demo-Password-2026")
-    council_again, accounts_again = demo_council_seed(spec=spec, password="Demo-Password-2026")
-    assert council == council_again
-    assert accounts == accounts_again
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_seed()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(_seeded_once, db):
+    """The demo, seeded once for the module; each test's changes go with its own savepoint."""
+
+
+def test_the_councils_start_bare(db):
+    """The session's councils have nobody in them and no cases: the demo is only what these tests seed."""
+    for spec in COUNCILS:
+        with schema_context(spec["schema_name"]):
+            assert not Membership.objects.exists()
+            assert not Case.objects.exists()
+    assert not get_user_model().objects.filter(email__endswith=".example").exists()
+
+
+def test_seeding_gives_the_accounts_readme_lists_with_their_roles(seeded):
+    users = get_user_model().objects
+    for spec in COUNCILS:
+        expected = {**README_ACCOUNTS, **(README_HEALTH if spec["schema_name"] == "nelincs" else {})}
+        with schema_context(spec["schema_name"]):
+            roles = {
+                (m.user.email, m.role)
+                for m in Membership.objects.select_related("user").filter(is_active=True)
+            }
+        assert roles == {(f"{local}@{spec['email_domain']}", role) for local, role in expected.items()} | (
+            # One identity, many councils: the therapist also manages Oxfordshire's health team.
+            {("therapist@nelincs.example", Role.HEALTH_TEAM_MANAGER)}
+            if spec["schema_name"] == "oxfordshire"
+            else set()
+        )
+        for local in expected:
+            user = users.get(email=f"{local}@{spec['email_domain']}")
+            assert user.check_password(settings.DEMO_PASSWORD)
+            assert user.emailaddress_set.get().verified
+    with schema_context("nelincs"):
+        team = {(m.user.email, m.is_manager) for m in HealthTeamMember.objects.select_related("user")}
+    assert team == {("health-manager@nelincs.example", True), ("therapist@nelincs.example", False)}
+
+
+def _stage_after(moves) -> Stage:
+    stage = Stage.REQUEST_RECEIVED
+    for action, _ in moves:
+        stage = transition_for(stage=stage, action=action).target
+    return stage
+
+
+def test_seeding_gives_each_council_the_demo_cases_at_their_stages(seeded):
+    today = timezone.localdate()
+    for spec in COUNCILS:
+        with schema_context(spec["schema_name"]):
+            demo = Case.objects.filter(reference__startswith="DEMO-")
+            assert demo.count() == len(DEMO_CASES) == 12
+            for number, (name, days, _, _, _, _, moves) in enumerate(DEMO_CASES, start=1):
+                case = demo.get(reference=f"DEMO-{number:04d}")
+                assert (case.child_name, case.received_on) == (name, today - datetime.timedelta(days=days))
+                assert case.stage == _stage_after(moves)
+                # Walked through the workflow: an event for each move, plus advice asked of health teams.
+                assert case.events.exclude(action__in=("allocate",)).count() >= len(moves)
+            assert set(demo.values_list("stage", flat=True)) == set(Stage)  # every stage
+            assert set(demo.values_list("caseworker__email", flat=True)) == {
+                f"caseworker@{spec['email_domain']}",
+                f"senior-caseworker@{spec['email_domain']}",
+                None,
+            }
+            mine = demo.filter(caseworker__email=f"caseworker@{spec['email_domain']}")
+            assert mine.filter(next_due_on__lt=today).exists()  # something overdue
+            assert mine.filter(
+                next_due_on__range=(today, today + datetime.timedelta(14))
+            ).exists()  # due soon
+            assert not demo.filter(child_date_of_birth__isnull=True).exists()
+            assert not demo.filter(placements__isnull=True).exists()
+            assert not demo.filter(needs__isnull=True).exists()
+
+
+def test_the_demo_parent_sees_two_children_with_documents_messages_and_a_form(seeded):
+    with schema_context("oxfordshire"):
+        parent = get_user_model().objects.get(email="parent@oxfordshire.example")
+        linked = Case.objects.filter(accesses__user=parent, accesses__status="active")
+        assert sorted(linked.values_list("reference", flat=True)) == ["DEMO-0002", "DEMO-0007"]
+        assert len(set(linked.values_list("stage", flat=True))) == 2  # at different stages
+        honey = Case.objects.get(reference="DEMO-0007")
+        assert honey.documents.count() == 3
+        assert honey.documents.first().file.read().startswith(b"%PDF")
+        form = honey.forms.get()
+        assert (form.owner, form.status) == (parent, "draft")
+        assert form.version.definition.slug == "parental_response"
+        assert form.due_on >= timezone.localdate()  # still within the 15 days after the draft
+        assert honey.messages.get().recipient == parent  # a message from the caseworker
+
+
+def test_the_health_hub_has_advice_waiting_and_allocated(seeded):
+    with schema_context("nelincs"):
+        advice = {a.case.reference: a for a in AdviceRequest.objects.select_related("case", "allocated_to")}
+    assert advice["DEMO-0006"].status == AdviceStatus.AWAITING_ALLOCATION
+    assert advice["DEMO-0005"].allocated_to.email == "therapist@nelincs.example"
+    with schema_context("oxfordshire"):
+        elsewhere = AdviceRequest.objects.select_related("case").get()
+    assert (elsewhere.case.reference, elsewhere.status) == ("DEMO-0006", AdviceStatus.AWAITING_ALLOCATION)
+
+
+def _rows() -> dict[str, int]:
+    """Every table's row count in the public schema and each council's."""
+    counts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_schema = ANY(%s)",
+            [["public", *(spec["schema_name"] for spec in COUNCILS)]],
+        )
+        for schema, table in cursor.fetchall():
+            cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(schema, table)))
+            counts[f"{schema}.{table}"] = cursor.fetchone()[0]
+    return counts
+
+
+def test_seeding_twice_gives_the_same_rows(seeded):
+    once = _rows()
+    for spec in COUNCILS:
+        council, accounts = demo_council_seed(spec=spec, password=settings.DEMO_PASSWORD)
+        assert len(accounts) == len(spec["staff"])
+    assert _rows() == once
     with schema_context("worcestershire"):
         assert Membership.objects.filter(role=Role.COUNCIL_ADMIN).count() == 1
-        assert MessageType.objects.count() == len(spec["message_types"])
+        assert MessageType.objects.count() == len(COUNCILS[1]["message_types"])
         assert StageDescription.objects.count() == 6
-
-
-def test_reference_councils_differ_as_their_guides_show(db):
-    def config(schema):
-        with schema_context(schema):
-            return CouncilConfiguration.objects.get()
-
-    oxon, worcs, herts, nel = (
-        config(s) for s in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs")
-    )
-    assert oxon.request_form_variants == ["parent", "early_years", "primary", "secondary"]
-    assert (oxon.parents_can_start_messages, oxon.parents_can_reply, oxon.code_length) == (True, True, 6)
-    assert worcs.registration == "invitation"
-    assert (worcs.password_min_length, worcs.password_require_upper, worcs.password_require_digit) == (
-        15,
-        True,
-        True,
-    )
-    assert worcs.password_history == 8
-    assert (herts.code_length, herts.parents_can_start_messages, herts.parents_can_reply) == (8, False, False)
-    assert herts.parent_forms == ["parental_supporting_documents"]
-    assert set(nel.sms_code_roles) == {Role.HEALTH_PROFESSIONAL, Role.HEALTH_TEAM_MANAGER}
-    with schema_context("nelincs"):
-        assert set(Membership.objects.values_list("role", flat=True)) >= {
-            Role.HEALTH_TEAM_MANAGER,
-            Role.HEALTH_PROFESSIONAL,
-        }
 
 
 def test_seed_demo_refuses_in_production(db, settings):
@@ -66,45 +179,3 @@ def test_seed_demo_needs_a_password(db, settings):
     settings.DEMO_PASSWORD = ""
     with pytest.raises(CommandError, match="DEMO_PASSWORD"):
         call_command("seed_demo")
-
-
-def test_seed_gives_each_council_demo_cases_at_many_stages(db):
-    with schema_context("oxfordshire"):
-        demo = Case.objects.filter(reference__startswith="DEMO-")
-        assert demo.count() == 12
-        assert {
-            "request_received",
-            "decision_to_assess",
-            "assessment",
-            "draft_plan",
-            "final_plan",
-            "plan_in_place",
-            "not_assessed",
-            "no_plan",
-            "ceased",
-        } == set(demo.values_list("stage", flat=True))  # every stage
-        assert set(demo.values_list("caseworker__email", flat=True)) == {
-            "caseworker@oxfordshire.example",
-            "senior-caseworker@oxfordshire.example",
-            None,
-        }
-        today = timezone.localdate()
-        mine = demo.filter(caseworker__email="caseworker@oxfordshire.example")
-        assert mine.filter(next_due_on__lt=today).exists()  # something overdue
-        assert mine.filter(next_due_on__range=(today, today + datetime.timedelta(14))).exists()  # due soon
-        assert not demo.filter(child_date_of_birth__isnull=True).exists()
-        assert not demo.filter(placements__isnull=True).exists()
-        assert not demo.filter(needs__isnull=True).exists()
-        parent = get_user_model().objects.get(email="parent@oxfordshire.example")
-        linked = Case.objects.filter(accesses__user=parent, accesses__status="active")
-        assert sorted(linked.values_list("reference", flat=True)) == ["DEMO-0002", "DEMO-0007"]
-        assert len(set(linked.values_list("stage", flat=True))) == 2  # at different stages
-        honey = Case.objects.get(reference="DEMO-0007")
-        assert honey.documents.count() == 3
-        assert honey.documents.first().file.read().startswith(b"%PDF")
-        form = honey.forms.get()
-        assert (form.owner, form.status) == (parent, "draft")
-        assert form.version.definition.slug == "parental_response"
-        assert form.due_on >= today  # still within the 15 days after the draft
-        assert honey.messages.get().recipient == parent  # a message from the caseworker
-        assert Case.objects.get(reference="DEMO-0001").child_name == "Red Robin"  # the guide's example

@@ -100,11 +100,12 @@ def browser(browser):
 
 
 @pytest.fixture(scope="module")
-def live_server_port(django_db_setup, django_db_blocker):
+def live_server_port(django_db_setup, django_db_blocker, demo_seeded):
     """A real HTTP server in a thread, on the test database, for one module's browser tests.
 
     Not pytest-django's live_server: its transactional flush would empty the public tables (councils,
-    domains, identities) after every test. Data a browser test needs is committed, and made unique.
+    domains, identities) after every test. Data a browser test needs is committed, and made unique;
+    the journeys walk the demo's story, so the demo is seeded (once, committed) first.
     """
     with django_db_blocker.unblock():
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=None, port=0)

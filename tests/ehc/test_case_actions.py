@@ -19,8 +19,7 @@ from ehc.models import Case, CaseEvent, CaseException
 from ehc.requests.services import request_save_page, request_start, request_submit
 from ehc.workflow import Action, Note, Stage
 from tests.conftest import host_client, sign_in
-from tests.ehc.test_case_pages import make_cases
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to
 
 User = get_user_model()
@@ -29,14 +28,14 @@ User = get_user_model()
 @pytest.fixture
 def staff(oxfordshire):
     cache.clear()
-    user = User.objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
 def test_allocating_a_caseworker_records_who_and_since_when(staff, oxfordshire, assert_queries):
-    manager = User.objects.get(email="manager@oxfordshire.example")
+    manager = council_person("manager@oxfordshire.example")
     with schema_context(oxfordshire.schema_name):
-        case = make_cases(1)[0]
+        case = CaseFactory()
     url = f"/cases/{case.reference}/allocate/"
     page = staff.get(url).content.decode()
     assert "Who will be the caseworker?" in page
@@ -61,11 +60,11 @@ def test_allocating_a_caseworker_records_who_and_since_when(staff, oxfordshire, 
 
 
 def test_only_this_councils_caseworkers_can_be_given_a_case(oxfordshire):
-    outsider = User.objects.get(email="caseworker@worcestershire.example")
+    outsider = council_person("caseworker@worcestershire.example")
     parent = UserFactory(email=f"p-{uuid.uuid4().hex[:6]}@example.com")
     with schema_context(oxfordshire.schema_name):
         MembershipFactory(user=parent, role=Role.PARENT)
-        case = make_cases(1)[0]
+        case = CaseFactory()
         for person in (outsider, parent):
             with pytest.raises(ValidationError, match="caseworker of this council"):
                 case_allocate(case=case, caseworker=person, by=None)
@@ -76,7 +75,7 @@ def test_only_this_councils_caseworkers_can_be_given_a_case(oxfordshire):
 
 def test_an_exception_moves_the_decision_date_and_errors_keep_what_was_typed(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        case = make_cases(1)[0]  # received 1 September 2026: decision due 12 October 2026
+        case = CaseFactory()  # received 1 September 2026: decision due 12 October 2026
     url = f"/cases/{case.reference}/exceptions/add/"
     bad = staff.post(
         url, {"kind": "personal_circumstances", "start": "2026-09-20", "end": "2026-09-10", "reason": "Ill"}
@@ -112,7 +111,7 @@ def test_an_exception_moves_the_decision_date_and_errors_keep_what_was_typed(sta
 
 def test_a_review_records_its_decision_and_ceasing_its_reason(oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        case = make_cases(1)[0]
+        case = CaseFactory()
         for action, day in (
             (Action.DECIDE_TO_ASSESS, 20),
             (Action.ISSUE_DRAFT, 40),
@@ -166,7 +165,7 @@ def test_a_review_records_its_decision_and_ceasing_its_reason(oxfordshire):
         )
         case.refresh_from_db()
         assert (case.stage, case.ceasing_reason) == (Stage.CEASED, "another_la")
-        make = make_cases(1)[0]
+        make = CaseFactory()
         with pytest.raises(ValidationError, match="future"):
             case_transition(
                 case=make,
@@ -179,7 +178,7 @@ def test_a_review_records_its_decision_and_ceasing_its_reason(oxfordshire):
 def test_the_case_page_form_asks_each_action_for_its_own_answers(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
         case = case_transition(
-            case=make_cases(1)[0],
+            case=CaseFactory(),
             action=Action.DECIDE_TO_ASSESS,
             by=None,
             happened_on=datetime.date(2026, 9, 20),
@@ -250,7 +249,7 @@ def test_a_posted_response_reaches_submitted_forms_and_the_email_says_only_that_
     for secret in ("Mary", "Bluehat", "12 December"):
         assert secret not in mail
     with schema_context(oxfordshire.schema_name):
-        paper = make_cases(1)[0]
+        paper = CaseFactory()
     assert staff.get(f"/cases/{paper.reference}/response/").status_code == 404  # no online request
     with schema_context(oxfordshire.schema_name), pytest.raises(ValidationError):
         request_response_post(case=paper, text="Hello", by=None)
@@ -259,7 +258,7 @@ def test_a_posted_response_reaches_submitted_forms_and_the_email_says_only_that_
 @pytest.mark.parametrize("suffix", ["allocate/", "exceptions/add/", "response/"])
 def test_the_action_pages_refuse_parents_other_councils_and_strangers(suffix, oxfordshire, worcestershire):
     with schema_context(oxfordshire.schema_name):
-        case = make_cases(1)[0]
+        case = CaseFactory()
     url = f"/cases/{case.reference}/{suffix}"
     parent = UserFactory(email=f"p-{uuid.uuid4().hex[:6]}@example.com")
     with schema_context(oxfordshire.schema_name):
@@ -269,7 +268,7 @@ def test_the_action_pages_refuse_parents_other_councils_and_strangers(suffix, ox
     assert parent_client.post(url, {"caseworker": "1", "response": "x"}).status_code == 403
     worcs = sign_in(
         host_client("worcestershire"),
-        User.objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(url).status_code == 404
@@ -282,7 +281,7 @@ def test_the_action_pages_refuse_parents_other_councils_and_strangers(suffix, ox
 def test_recording_advice_asks_which_request_when_one_service_was_asked_twice(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
         case = case_transition(
-            case=make_cases(1)[0],
+            case=CaseFactory(),
             action=Action.DECIDE_TO_ASSESS,
             by=None,
             happened_on=datetime.date(2026, 9, 20),

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -25,14 +24,29 @@ from ehc.cases.selectors import case_due_dates, case_next_due
 from ehc.cases.services import TransitionRefused, case_transition
 from ehc.models import Case, CaseEvent, CeasingReason
 from ehc.workflow import CLOSED, TRANSITIONS, Action, Stage, transition_for
+from tests.factories import council_person
 
 SCHEMA = "oxfordshire"
 WAIT = 10  # seconds: only ever reached when something is broken, so a hang fails instead of hanging
 NUMBERS = itertools.count()
 
 
-def _user(email: str):
-    return get_user_model().objects.get(email=email)
+@pytest.fixture
+def committed_person(django_db_setup, django_db_blocker):
+    """Commit one of Oxfordshire's people for the race; afterwards delete them (their membership and
+    identity), so the session's data is as it was."""
+    made = []
+
+    def make(email: str):
+        with django_db_blocker.unblock():
+            made.append(council_person(email))
+        return made[-1]
+
+    yield make
+    with django_db_blocker.unblock(), schema_context(SCHEMA):
+        for user in made:
+            AuditEvent.objects.filter(actor=user).delete()
+            user.delete()
 
 
 @pytest.fixture
@@ -171,13 +185,13 @@ NOT_TO_ISSUE = {"action": Action.DECIDE_NOT_TO_ISSUE, "reason": "The needs can b
     ids=["draft-wins", "no-plan-wins"],
 )
 def test_two_different_moves_from_assessment_at_once_leave_one_result_and_one_clear_error(
-    committed_case, django_db_blocker, first, second
+    committed_case, committed_person, django_db_blocker, first, second
 ):
     case = committed_case(Stage.ASSESSMENT)
     today = timezone.localdate()
     with django_db_blocker.unblock():
-        caseworker = _user("caseworker@oxfordshire.example")
-        manager = _user("manager@oxfordshire.example")
+        caseworker = committed_person("caseworker@oxfordshire.example")
+        manager = committed_person("manager@oxfordshire.example")
         outcome, blocked = _race(
             case=case,
             first={**first, "by": caseworker, "happened_on": today},
@@ -206,11 +220,11 @@ def test_two_different_moves_from_assessment_at_once_leave_one_result_and_one_cl
     assert (now.next_due_on, now.next_due_label) == (winner.next_due_on, winner.next_due_label)
 
 
-def test_the_same_move_twice_at_once_is_recorded_once(committed_case, django_db_blocker):
+def test_the_same_move_twice_at_once_is_recorded_once(committed_case, committed_person, django_db_blocker):
     case = committed_case(Stage.DRAFT_PLAN)
     today = timezone.localdate()
     with django_db_blocker.unblock():
-        caseworker = _user("caseworker@oxfordshire.example")
+        caseworker = committed_person("caseworker@oxfordshire.example")
         move = {"action": Action.ISSUE_FINAL, "by": caseworker, "happened_on": today}
         outcome, blocked = _race(case=case, first=move, second=move)
         events, audits, now, due = _written_about(case)
@@ -251,7 +265,11 @@ def test_a_move_the_table_forbids_is_refused_whoever_asks_and_writes_nothing(db,
     moves = sum(len(t.sources) for t in TRANSITIONS.values())
     assert len(FORBIDDEN) == len(Stage) * len(Action) - moves == 84
     assert {action for stage, action in FORBIDDEN if stage in CLOSED} == set(Action)
-    callers = [None, _user("caseworker@oxfordshire.example"), _user("admin@oxfordshire.example")]
+    callers = [
+        None,
+        council_person("caseworker@oxfordshire.example"),
+        council_person("admin@oxfordshire.example"),
+    ]
     today = timezone.localdate()
     with in_council(oxfordshire):
         case = Case.objects.create(

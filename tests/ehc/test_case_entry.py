@@ -2,10 +2,8 @@
 moving onto the portal; the known-child check; who may add a case."""
 
 import datetime
-import itertools
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -16,9 +14,8 @@ from ehc.cases.selectors import case_due_dates
 from ehc.models import Case, CaseEvent, CaseOrigin
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 
-NUMBERS = itertools.count()
 PAPER = "/cases/new/paper/"
 EXISTING = "/cases/new/existing-plan/"
 ENTERED = {"entered": "existing_plan"}
@@ -61,25 +58,9 @@ def cases_in(council) -> int:
         return Case.objects.count()
 
 
-def make_cases(n: int, *, first="Child", last="Bluehat", born=None) -> list[Case]:
-    made = []
-    for _ in range(n):
-        i = next(NUMBERS)
-        made.append(
-            Case.objects.create(
-                reference=f"CASE-E{i:07d}",
-                child_first_name=first if first != "Child" else f"Child{i}",
-                child_last_name=last,
-                child_date_of_birth=born,
-                received_on=datetime.date(2026, 9, 1),
-            )
-        )
-    return made
-
-
 @pytest.fixture
 def caseworker(oxfordshire):
-    return get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    return council_person("caseworker@oxfordshire.example")
 
 
 @pytest.fixture
@@ -244,8 +225,12 @@ def test_the_summary_lists_every_error_in_page_order(staff):
 
 def test_a_known_child_is_shown_and_the_case_is_added_only_once_confirmed(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        known = make_cases(1, first="AMARA", last="okafor", born=datetime.date(2016, 5, 14))[0]
-        make_cases(1, first="Amara", last="Okafor", born=datetime.date(2016, 5, 15))  # another child
+        known = CaseFactory(
+            child_first_name="AMARA", child_last_name="okafor", child_date_of_birth=datetime.date(2016, 5, 14)
+        )
+        CaseFactory(
+            child_first_name="Amara", child_last_name="Okafor", child_date_of_birth=datetime.date(2016, 5, 15)
+        )  # another child
     before = cases_in(oxfordshire)
 
     warned = staff.post(PAPER, paper_form())
@@ -278,10 +263,14 @@ def test_a_known_child_is_shown_and_the_case_is_added_only_once_confirmed(staff,
 
 def test_a_confirmation_covers_only_the_cases_that_were_shown(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        first = make_cases(1, first="Amara", last="Okafor", born=datetime.date(2016, 5, 14))[0]
+        first = CaseFactory(
+            child_first_name="Amara", child_last_name="Okafor", child_date_of_birth=datetime.date(2016, 5, 14)
+        )
     assert f'value="{first.reference}"' in staff.post(PAPER, paper_form()).content.decode()  # shown
     with schema_context(oxfordshire.schema_name):
-        second = make_cases(1, first="Amara", last="Okafor", born=datetime.date(2016, 5, 14))[0]
+        second = CaseFactory(
+            child_first_name="Amara", child_last_name="Okafor", child_date_of_birth=datetime.date(2016, 5, 14)
+        )
     before = cases_in(oxfordshire)
     # Ticked for the first only: a case added since is shown, not passed over.
     response = staff.post(PAPER, paper_form(seen=first.reference, different_child="yes"))
@@ -292,7 +281,11 @@ def test_a_confirmation_covers_only_the_cases_that_were_shown(staff, oxfordshire
 
 def test_the_known_child_check_applies_to_existing_plans_too(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        known = make_cases(1, first="jonah", last="PEMBERTON", born=datetime.date(2014, 2, 3))[0]
+        known = CaseFactory(
+            child_first_name="jonah",
+            child_last_name="PEMBERTON",
+            child_date_of_birth=datetime.date(2014, 2, 3),
+        )
     before = cases_in(oxfordshire)
     warned = staff.post(EXISTING, existing_form())
     assert warned.status_code == 200
@@ -308,7 +301,7 @@ def test_the_known_child_check_applies_to_existing_plans_too(staff, oxfordshire)
 def test_the_warning_takes_the_same_queries_for_1_and_6_known_cases(staff, oxfordshire, assert_queries):
     born = datetime.date(2016, 5, 14)
     with schema_context(oxfordshire.schema_name):
-        make_cases(1, first="Amara", last="Okafor", born=born)
+        CaseFactory(child_first_name="Amara", child_last_name="Okafor", child_date_of_birth=born)
     staff.post(PAPER, paper_form())
     # routing, session, configuration, identity, staff check, then the service's transaction (a savepoint
     # inside the test's own: 3 statements) around one query for the cases of a child with these details,
@@ -316,7 +309,9 @@ def test_the_warning_takes_the_same_queries_for_1_and_6_known_cases(staff, oxfor
     with assert_queries(10):
         assert staff.post(PAPER, paper_form()).content.decode().count('name="seen"') == 1
     with schema_context(oxfordshire.schema_name):
-        make_cases(5, first="Amara", last="Okafor", born=born)
+        CaseFactory.create_batch(
+            5, child_first_name="Amara", child_last_name="Okafor", child_date_of_birth=born
+        )
     with assert_queries(10):
         assert staff.post(PAPER, paper_form()).content.decode().count('name="seen"') == 6
 
@@ -536,7 +531,7 @@ def test_the_get_pages_take_the_same_queries_however_many_cases_and_caseworkers(
     staff, oxfordshire, assert_queries
 ):
     with schema_context(oxfordshire.schema_name):
-        make_cases(1)
+        CaseFactory()
     staff.get("/cases/new/")
     # routing, session, configuration, identity, staff check
     with assert_queries(5):
@@ -548,7 +543,7 @@ def test_the_get_pages_take_the_same_queries_however_many_cases_and_caseworkers(
         html = staff.get(EXISTING).content.decode()
     options = html.count("<option")
     with schema_context(oxfordshire.schema_name):
-        make_cases(40)
+        CaseFactory.create_batch(40)
         for n in range(3):
             MembershipFactory(
                 user=UserFactory(email=f"entry.cw{n}@oxfordshire.example"), role=Role.CASEWORKER
@@ -567,8 +562,10 @@ def test_the_get_pages_take_the_same_queries_however_many_cases_and_caseworkers(
 
 def test_another_councils_staff_add_cases_only_to_their_own_council(oxfordshire, worcestershire, caseworker):
     with schema_context(oxfordshire.schema_name):
-        oxon_child = make_cases(1, first="Amara", last="Okafor", born=datetime.date(2016, 5, 14))[0]
-    worcs_user = get_user_model().objects.get(email="caseworker@worcestershire.example")
+        oxon_child = CaseFactory(
+            child_first_name="Amara", child_last_name="Okafor", child_date_of_birth=datetime.date(2016, 5, 14)
+        )
+    worcs_user = council_person("caseworker@worcestershire.example")
     worcs = sign_in(host_client("worcestershire"), worcs_user, worcestershire)
     oxon_before, worcs_before = cases_in(oxfordshire), cases_in(worcestershire)
 

@@ -2,11 +2,9 @@
 due 15 days after it was served) and forms a family can start; submitted through the request's pages."""
 
 import datetime
-import itertools
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,19 +14,17 @@ from core.models import AuditEvent, FormDefinition, FormVersion
 from core.roles import Role
 from ehc.case_forms.services import case_form_send, case_form_start
 from ehc.case_forms.views import days_left_text
-from ehc.cases.services import case_transition
 from ehc.clock import draft_response_window
 from ehc.definitions.services import form_definitions_install, form_version_publish
 from ehc.definitions.shipped import CASE_FORMS
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, RequestStatus
 from ehc.requests.services import drafts_purge
-from ehc.workflow import Action
+from ehc.workflow import Action, Stage
 from tenants.configuration.models import CouncilConfiguration, ParentForm
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, case_at, council_person
 from tests.mail import emails_to
 
-NUMBERS = itertools.count()
 RESPONSE = "Parental Response &amp; Preference for DRAFT EHCP"  # as the page escapes it
 ANSWERS = {
     "draft_plan": {"comments": "Section F should name weekly speech therapy.", "agree": "in_part"},
@@ -45,27 +41,16 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def make_case(*, draft_days_ago: int | None = 3) -> Case:
-    """A case received 80 days ago; with its draft plan served ``draft_days_ago`` days ago (or none)."""
-    i = next(NUMBERS)
-    case = Case.objects.create(
-        reference=f"CASE-F{i:04d}{uuid.uuid4().hex[:4].upper()}",
-        child_first_name="Wren",
-        child_last_name="Applewood",
-        child_date_of_birth=datetime.date(2017, 6, 5),
-        received_on=today() - datetime.timedelta(days=80),
-    )
-    case = case_transition(
-        case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=today() - datetime.timedelta(days=70)
-    )
-    if draft_days_ago is not None:
-        case = case_transition(
-            case=case,
-            action=Action.ISSUE_DRAFT,
-            by=None,
-            happened_on=today() - datetime.timedelta(days=draft_days_ago),
-        )
-    return case
+def ago(days: int) -> datetime.date:
+    return today() - datetime.timedelta(days=days)
+
+
+# The child, whose request was received 80 days ago and assessed from 70 days ago.
+WREN = {
+    "child_first_name": "Wren",
+    "child_last_name": "Applewood",
+    "child_date_of_birth": datetime.date(2017, 6, 5),
+}
 
 
 def family_member(case: Case, *, status=AccessStatus.ACTIVE, relationship="Mother"):
@@ -78,7 +63,7 @@ def family_member(case: Case, *, status=AccessStatus.ACTIVE, relationship="Mothe
 
 
 def caseworker():
-    return get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    return council_person("caseworker@oxfordshire.example")
 
 
 @pytest.fixture
@@ -86,7 +71,12 @@ def setting(oxfordshire):
     """A case at the draft plan stage in Oxfordshire, a parent with active access, both signed in."""
     cache.clear()
     with schema_context(oxfordshire.schema_name):
-        case = make_case()
+        case = case_at(
+            Stage.DRAFT_PLAN,
+            received_on=ago(80),
+            on={Action.DECIDE_TO_ASSESS: ago(70), Action.ISSUE_DRAFT: ago(3)},
+            **WREN,
+        )
         parent = family_member(case)
     return {
         "case": case,
@@ -122,7 +112,7 @@ def test_case_forms_are_installed_in_every_council_and_never_offered_as_requests
 def test_the_parental_response_cannot_be_sent_before_the_draft_plan_is_served(oxfordshire):
     cache.clear()
     with schema_context(oxfordshire.schema_name):
-        case = make_case(draft_days_ago=None)
+        case = case_at(Stage.ASSESSMENT, received_on=ago(80), on={Action.DECIDE_TO_ASSESS: ago(70)}, **WREN)
         parent = family_member(case)
     staff = sign_in(host_client("oxfordshire"), caseworker(), oxfordshire)
     page = staff.get(f"/cases/{case.reference}/forms/send/").content.decode()
@@ -211,7 +201,12 @@ def test_other_forms_need_a_due_date_that_is_not_in_the_past(setting, oxfordshir
 def test_only_people_with_active_access_can_be_sent_a_form(oxfordshire):
     cache.clear()
     with schema_context(oxfordshire.schema_name):
-        case = make_case()
+        case = case_at(
+            Stage.DRAFT_PLAN,
+            received_on=ago(80),
+            on={Action.DECIDE_TO_ASSESS: ago(70), Action.ISSUE_DRAFT: ago(3)},
+            **WREN,
+        )
         invited = family_member(case, status=AccessStatus.INVITED, relationship="Father")
     staff = sign_in(host_client("oxfordshire"), caseworker(), oxfordshire)
     page = staff.get(f"/cases/{case.reference}/forms/send/").content.decode()
@@ -283,7 +278,12 @@ def test_forms_you_can_start_are_the_councils_own(councils):
     cache.clear()
     for schema_name, council in councils.items():
         with schema_context(schema_name):
-            case = make_case()
+            case = case_at(
+                Stage.DRAFT_PLAN,
+                received_on=ago(80),
+                on={Action.DECIDE_TO_ASSESS: ago(70), Action.ISSUE_DRAFT: ago(3)},
+                **WREN,
+            )
             parent = family_member(case)
             offered = CouncilConfiguration.objects.get().parent_forms
         client = sign_in(host_client(schema_name), parent, council)
@@ -312,7 +312,7 @@ def test_hertfordshire_parents_start_and_submit_supporting_documents(
     herts = councils["hertfordshire"]
     cache.clear()
     with schema_context(herts.schema_name):
-        case = make_case(draft_days_ago=None)
+        case = case_at(Stage.ASSESSMENT, received_on=ago(80), on={Action.DECIDE_TO_ASSESS: ago(70)}, **WREN)
         parent = family_member(case)
     client = sign_in(host_client("hertfordshire"), parent, herts)
     html = client.get(f"/children/{case.reference}/forms/").content.decode()
@@ -411,7 +411,12 @@ def test_people_without_access_get_nothing(setting, oxfordshire, worcestershire)
         stranger = UserFactory(email=f"stranger-{uuid.uuid4().hex[:8]}@example.com")
         MembershipFactory(user=stranger, role=Role.PARENT)
         other_parent = family_member(case, relationship="Father")
-        other_case = make_case()
+        other_case = case_at(
+            Stage.DRAFT_PLAN,
+            received_on=ago(80),
+            on={Action.DECIDE_TO_ASSESS: ago(70), Action.ISSUE_DRAFT: ago(3)},
+            **WREN,
+        )
         family_member(other_case)
     nosy = sign_in(host_client("oxfordshire"), stranger, oxfordshire)
     assert nosy.get(f"/children/{case.reference}/forms/").status_code == 404
@@ -435,7 +440,7 @@ def test_people_without_access_get_nothing(setting, oxfordshire, worcestershire)
     assert staff.get(f"/children/{case.reference}/forms/").status_code == 404
     worcs = sign_in(
         host_client("worcestershire"),
-        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(f"/cases/{case.reference}/forms/send/").status_code == 404

@@ -1,10 +1,8 @@
 """The SEND team's case pages: list, case, actions; other councils and parents see nothing."""
 
 import datetime
-import itertools
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
@@ -13,47 +11,33 @@ from ehc.cases.services import case_transition
 from ehc.models import Case
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
-
-NUMBERS = itertools.count()
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, case_at, council_person
 
 
-def make_cases(n: int, *, events: int = 0) -> list[Case]:
-    cases = []
-    for _ in range(n):
-        i = next(NUMBERS)
-        case = Case.objects.create(
-            reference=f"CASE-T{i:07d}",
-            child_first_name=f"Child{i}",
-            child_last_name="Bluehat",
-            received_on=datetime.date(2026, 9, 1),
-        )
-        if events:
-            case = case_transition(
-                case=case, action=Action.DECIDE_TO_ASSESS, by=None, happened_on=datetime.date(2026, 9, 20)
-            )
-            for day in range(events):
-                case = case_transition(
-                    case=case,
-                    action=Action.REQUEST_ADVICE,
-                    by=None,
-                    happened_on=datetime.date(2026, 9, 21 + day % 5),
-                    detail={"service": f"S{day}"},
-                )
-        cases.append(case)
-    return cases
+def assessed(*, asked: int) -> Case:
+    """A case received on 1 September 2026, assessed from the 20th, with ``asked`` services asked for
+    advice (events on its timeline)."""
+    return case_at(
+        Stage.ASSESSMENT,
+        received_on=datetime.date(2026, 9, 1),
+        on={
+            Action.DECIDE_TO_ASSESS: datetime.date(2026, 9, 20),
+            Action.REQUEST_ADVICE: datetime.date(2026, 9, 21),
+        },
+        advice=tuple(f"S{n}" for n in range(asked)),
+    )
 
 
 @pytest.fixture
 def staff(oxfordshire):
     cache.clear()
-    user = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
 def test_case_list_query_count_is_the_same_for_1_and_200_cases(staff, oxfordshire, assert_queries):
     with schema_context(oxfordshire.schema_name):
-        make_cases(1, events=2)
+        assessed(asked=2)
     staff.get("/cases/")
     # routing, session, configuration, identity, staff check, count, caseworkers for the filter, cases
     # with their caseworker (the next due date is a column kept by case_due_refresh, not a query a row),
@@ -61,7 +45,7 @@ def test_case_list_query_count_is_the_same_for_1_and_200_cases(staff, oxfordshir
     with assert_queries(9):
         assert "Bluehat" in staff.get("/cases/").content.decode()
     with schema_context(oxfordshire.schema_name):
-        make_cases(200)
+        CaseFactory.create_batch(200)
         total = Case.objects.count()  # browser tests may have committed a case or two as well
     with assert_queries(9):
         html = staff.get("/cases/").content.decode()
@@ -71,7 +55,7 @@ def test_case_list_query_count_is_the_same_for_1_and_200_cases(staff, oxfordshir
 
 def test_case_page_query_count_does_not_grow_with_events(staff, oxfordshire, assert_queries):
     with schema_context(oxfordshire.schema_name):
-        few, many = make_cases(1, events=1)[0], make_cases(1, events=200)[0]
+        few, many = assessed(asked=1), assessed(asked=200)
     staff.get(f"/cases/{few.reference}/")
     # routing, session, configuration, identity, staff check, case and request, events and who, exceptions,
     # family access with each person, documents with who published them, forms with their definitions,
@@ -86,7 +70,7 @@ def test_case_page_query_count_does_not_grow_with_events(staff, oxfordshire, ass
 
 def test_actions_move_the_case_and_errors_are_clear(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        case = make_cases(1)[0]
+        case = CaseFactory()
     url = f"/cases/{case.reference}/"
     bad = staff.post(url, {"action": "issue_final", "happened_on": "2026-09-10"})
     assert bad.status_code == 400
@@ -106,7 +90,7 @@ def test_actions_move_the_case_and_errors_are_clear(staff, oxfordshire):
 
 def test_parents_and_other_councils_get_nothing(oxfordshire, worcestershire):
     with schema_context(oxfordshire.schema_name):
-        case = make_cases(1)[0]
+        case = CaseFactory()
     parent = UserFactory(email="case.parent@example.com")
     with schema_context(oxfordshire.schema_name):
         MembershipFactory(user=parent, role=Role.PARENT)
@@ -116,7 +100,7 @@ def test_parents_and_other_councils_get_nothing(oxfordshire, worcestershire):
     assert parent_client.post(f"/cases/{case.reference}/", {"action": "decide_to_assess"}).status_code == 403
     worcs = sign_in(
         host_client("worcestershire"),
-        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(f"/cases/{case.reference}/").status_code == 404
@@ -125,7 +109,7 @@ def test_parents_and_other_councils_get_nothing(oxfordshire, worcestershire):
 
 def test_the_next_due_date_is_the_councils_duty_not_the_familys_window(staff, oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        case = make_cases(1)[0]
+        case = CaseFactory()
         for action, day in (
             (Action.DECIDE_TO_ASSESS, 20),
             (Action.ISSUE_DRAFT, 50),

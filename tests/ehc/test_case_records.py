@@ -3,11 +3,9 @@ with everything typed kept, ranks stay 1..n, the page's queries do not grow, and
 staff see it."""
 
 import datetime
-import itertools
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
@@ -18,32 +16,20 @@ from ehc.models import Case, Need, NeedCode, Placement, SettingType
 from ehc.records.forms import upn_check_letter
 from ehc.records.services import case_need_add
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
-
-NUMBERS = itertools.count()
-
-
-def make_case() -> Case:
-    i = next(NUMBERS)
-    return Case.objects.create(
-        reference=f"CASE-R{i:07d}",
-        child_first_name=f"Child{i}",
-        child_last_name="Greenhat",
-        received_on=datetime.date(2026, 9, 1),
-    )
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 
 
 @pytest.fixture
 def staff(oxfordshire):
     cache.clear()
-    user = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
 @pytest.fixture
 def case(oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        return make_case()
+        return CaseFactory(child_last_name="Greenhat")
 
 
 def url(case: Case) -> str:
@@ -273,7 +259,7 @@ def test_remove_and_move_up_keep_ranks_1_to_n(staff, case, oxfordshire):
     assert first.status_code == 400
     assert '<a href="#needs">That need is already the primary need</a>' in first.content.decode()
     with schema_context(oxfordshire.schema_name):
-        other = make_case()
+        other = CaseFactory(child_last_name="Greenhat")
         others = Need.objects.create(case=other, code="MLD", rank=1)
     for need_id in (ids["ASD"], others.pk, "x"):
         gone = staff.post(url(case), {"form": "need_remove", "need": need_id})
@@ -465,7 +451,7 @@ def test_query_count_is_the_same_with_1_and_with_many_needs_and_placements(
 ):
     # SEN2 has 13 need codes and a code appears once a case, so "many" needs is all 13.
     with schema_context(oxfordshire.schema_name):
-        few, many = make_case(), make_case()
+        few, many = CaseFactory(child_last_name="Greenhat"), CaseFactory(child_last_name="Greenhat")
         Need.objects.create(case=few, code="ASD", rank=1)
         Placement.objects.create(case=few, setting_name="Setting 0", urn="100000", setting_type="mainstream")
         Need.objects.bulk_create(
@@ -498,7 +484,7 @@ def test_query_count_is_the_same_with_1_and_with_many_needs_and_placements(
 def test_other_councils_staff_parents_and_signed_out_visitors_get_nothing(case, oxfordshire, worcestershire):
     worcs = sign_in(
         host_client("worcestershire"),
-        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(url(case)).status_code == 404

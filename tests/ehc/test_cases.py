@@ -9,6 +9,7 @@ from ehc.cases.services import case_open_from_request
 from ehc.models import AssessmentRequest
 from ehc.workflow import Stage
 from tests.ehc.test_requests import begin, fill, parent  # noqa: F401 (fixture)
+from tests.factories import council_person
 
 
 def test_a_submitted_request_becomes_a_case_once(parent, oxfordshire):  # noqa: F811
@@ -38,7 +39,6 @@ def test_a_request_for_a_child_the_council_knows_shows_their_cases_before_a_new_
     parent,  # noqa: F811
     oxfordshire,
 ):
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
 
     from ehc.models import Case  # noqa: PLC0415
     from tests.conftest import host_client, sign_in  # noqa: PLC0415
@@ -58,7 +58,7 @@ def test_a_request_for_a_child_the_council_knows_shows_their_cases_before_a_new_
     client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
     staff = sign_in(
         host_client("oxfordshire"),
-        get_user_model().objects.get(email="caseworker@oxfordshire.example"),
+        council_person("caseworker@oxfordshire.example"),
         oxfordshire,
     )
     page = staff.get(f"/forms/{draft.pk}/view/").content.decode()

@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,10 +16,10 @@ from django_tenants.utils import schema_context
 
 from core.models import AuditEvent
 from core.roles import Role
-from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument
+from ehc.models import AccessStatus, CaseAccess, CaseDocument
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -46,29 +45,14 @@ def unique_email(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:8]}@example.com"
 
 
-CREATED_CASES: list[int] = []
-
-
-def make_case(first_name: str = "Poppy", last_name: str = "Quillfeather") -> Case:
-    case = Case.objects.create(
-        reference=f"CASE-D{uuid.uuid4().hex[:8].upper()}",
-        child_first_name=first_name,
-        child_last_name=last_name,
-        received_on=datetime.date(2025, 9, 1),
-    )
-    CREATED_CASES.append(case.pk)
-    return case
-
-
 @pytest.fixture(autouse=True)
 def _files_removed(oxfordshire):
     """The database goes back after each test, files in storage do not: remove the ones stored here."""
     yield
     with schema_context(oxfordshire.schema_name):
-        for document in CaseDocument.objects.filter(case_id__in=CREATED_CASES):
+        for document in CaseDocument.objects.filter(case__created_at__gte=_STARTED["at"]):
             if document.file.name and default_storage.exists(document.file.name):
                 document.file.delete(save=False)
-    CREATED_CASES.clear()
 
 
 def make_document(case, *, description: str, published_at, content: bytes = PDF_BYTES, name="plan.pdf"):
@@ -100,14 +84,16 @@ def family_member(council, case, *, name="parent", status=AccessStatus.ACTIVE):
 @pytest.fixture
 def staff(oxfordshire):
     cache.clear()
-    user = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    user = council_person("caseworker@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
 @pytest.fixture
 def case(oxfordshire):
     with schema_context(oxfordshire.schema_name):
-        return make_case()
+        return CaseFactory(
+            child_first_name="Poppy", child_last_name="Quillfeather", received_on=datetime.date(2025, 9, 1)
+        )
 
 
 def publish_url(case) -> str:
@@ -354,7 +340,9 @@ def test_no_documents_yet(oxfordshire, case):
 def test_another_parent_gets_404_by_url_and_by_guessed_number(oxfordshire, case):
     with schema_context(oxfordshire.schema_name):
         document = make_document(case, description="EHC Plan - Final", published_at=timezone.now())
-        other_case = make_case("Other", "Child")
+        other_case = CaseFactory(
+            child_first_name="Other", child_last_name="Child", received_on=datetime.date(2025, 9, 1)
+        )
         other_document = make_document(other_case, description="Other plan", published_at=timezone.now())
     list_url = f"/children/{case.reference}/documents/"
     download_url = f"/children/{case.reference}/documents/{document.pk}/"
@@ -385,7 +373,9 @@ def test_another_parent_gets_404_by_url_and_by_guessed_number(oxfordshire, case)
 def test_staff_of_this_council_get_a_document_only_under_its_own_case(staff, oxfordshire, case):
     with schema_context(oxfordshire.schema_name):
         document = make_document(case, description="EHC Plan - Final", published_at=timezone.now())
-        other_case = make_case("Other", "Child")
+        other_case = CaseFactory(
+            child_first_name="Other", child_last_name="Child", received_on=datetime.date(2025, 9, 1)
+        )
     assert staff.get(f"/cases/{other_case.reference}/documents/{document.pk}/").status_code == 404
     assert staff.get(f"/cases/{case.reference}/documents/{document.pk + 100000}/").status_code == 404
     assert staff.get("/cases/NO-SUCH-CASE/documents/publish/").status_code == 404
@@ -396,7 +386,7 @@ def test_another_councils_staff_get_404(oxfordshire, worcestershire, case):
         document = make_document(case, description="EHC Plan - Final", published_at=timezone.now())
     worcs = sign_in(
         host_client("worcestershire"),
-        get_user_model().objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(publish_url(case)).status_code == 404

@@ -2,7 +2,6 @@
 the home page's children, and a request for a child already linked to the account."""
 
 import datetime
-import itertools
 import uuid
 
 import pytest
@@ -12,12 +11,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.roles import Role
-from ehc.cases.services import case_due_refresh, case_open_from_request, case_transition
+from ehc.cases.services import case_open_from_request, case_transition
 from ehc.family.views import tracker
 from ehc.models import (
     AccessStatus,
     AssessmentRequest,
-    Case,
     CaseAccess,
     CaseDocument,
     CaseException,
@@ -27,22 +25,16 @@ from ehc.requests.services import request_start
 from ehc.workflow import Action, Stage
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import PAGES, fill
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 
 User = get_user_model()
-NUMBERS = itertools.count()
-
-
-def make_case(**fields) -> Case:
-    defaults = {
-        "reference": f"CASE-F{next(NUMBERS):03d}{uuid.uuid4().hex[:4].upper()}",
-        "child_first_name": "Mary",
-        "child_last_name": "Bluehat",
-        "child_date_of_birth": datetime.date(2016, 5, 4),
-        "received_on": datetime.date(2026, 9, 1),
-        "requestor": "Parent/Young Person",
-    }
-    return case_due_refresh(case=Case.objects.create(**{**defaults, **fields}))
+# The child whose case the family follows, as a parent's request makes it.
+CHILD = {
+    "child_first_name": "Mary",
+    "child_last_name": "Bluehat",
+    "child_date_of_birth": datetime.date(2016, 5, 4),
+    "requestor": "Parent/Young Person",
+}
 
 
 def parent_with_access(council, case, *, status=AccessStatus.ACTIVE):
@@ -58,7 +50,7 @@ def parent_with_access(council, case, *, status=AccessStatus.ACTIVE):
 def family(oxfordshire):
     cache.clear()
     with schema_context(oxfordshire.schema_name):
-        case = make_case(caseworker=User.objects.get(email="caseworker@oxfordshire.example"))
+        case = CaseFactory(**CHILD, caseworker=council_person("caseworker@oxfordshire.example"))
     user = parent_with_access(oxfordshire, case)
     return sign_in(host_client("oxfordshire"), user, oxfordshire), user, case
 
@@ -190,7 +182,7 @@ def test_no_one_else_sees_a_childs_pages(suffix, family, oxfordshire, worcesters
     _, _, case = family
     url = f"/children/{case.reference}/{suffix}"
     with schema_context(oxfordshire.schema_name):
-        other_case = make_case(child_first_name="Harry", child_last_name="Redhat")
+        other_case = CaseFactory(**{**CHILD, "child_first_name": "Harry", "child_last_name": "Redhat"})
     other_parent = parent_with_access(oxfordshire, other_case)
     other = sign_in(host_client("oxfordshire"), other_parent, oxfordshire)
     assert other.get(url).status_code == 404
@@ -208,13 +200,11 @@ def test_no_one_else_sees_a_childs_pages(suffix, family, oxfordshire, worcesters
                 case=case, user=invited, defaults={"status": status, "email": invited.email}
             )
             assert sign_in(host_client("oxfordshire"), invited, oxfordshire).get(url).status_code == 404
-    staff = sign_in(
-        host_client("oxfordshire"), User.objects.get(email="caseworker@oxfordshire.example"), oxfordshire
-    )
+    staff = sign_in(host_client("oxfordshire"), council_person("caseworker@oxfordshire.example"), oxfordshire)
     assert staff.get(url).status_code == 404  # staff work the case on the staff pages
     worcs = sign_in(
         host_client("worcestershire"),
-        User.objects.get(email="caseworker@worcestershire.example"),
+        council_person("caseworker@worcestershire.example"),
         worcestershire,
     )
     assert worcs.get(url).status_code == 404
@@ -226,9 +216,9 @@ def test_no_one_else_sees_a_childs_pages(suffix, family, oxfordshire, worcesters
 def test_home_lists_each_linked_child_with_view_ehc_dashboard(family, oxfordshire):
     client, user, case = family
     with schema_context(oxfordshire.schema_name):
-        second = make_case(child_first_name="Honey", child_last_name="Bee")
+        second = CaseFactory(**{**CHILD, "child_first_name": "Honey", "child_last_name": "Bee"})
         CaseAccess.objects.create(case=second, user=user, status=AccessStatus.ACTIVE)
-        hidden = make_case(child_first_name="Gary", child_last_name="Greenhat")
+        hidden = CaseFactory(**{**CHILD, "child_first_name": "Gary", "child_last_name": "Greenhat"})
         CaseAccess.objects.create(case=hidden, user=user, status=AccessStatus.INVITED)
     html = client.get("/").content.decode()
     assert "Your children&#x27;s EHC records" in html or "Your children's EHC records" in html

@@ -1,19 +1,19 @@
 """A council admin words the council's forms without code and publishes a new version."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, FormDefinition
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import begin, fill
+from tests.factories import council_person
 
 
 @pytest.fixture
 def admin(oxfordshire):
     cache.clear()
-    user = get_user_model().objects.get(email="admin@oxfordshire.example")
+    user = council_person("admin@oxfordshire.example")
     return sign_in(host_client("oxfordshire"), user, oxfordshire)
 
 
@@ -34,7 +34,7 @@ def current_form(client, slug="parent") -> dict:
 
 
 def test_only_council_admins_word_forms(oxfordshire):
-    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    caseworker = council_person("caseworker@oxfordshire.example")
     client = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     assert client.get("/council/forms/").status_code == 403
     assert client.post("/council/forms/parent/", {}).status_code == 403
@@ -47,7 +47,7 @@ def test_list_shows_versions_and_what_is_offered(admin):
 
 
 def test_publishing_new_wording_leaves_earlier_forms_as_they_were(admin, oxfordshire):
-    parent_user = get_user_model().objects.get(email="manager@oxfordshire.example")
+    parent_user = council_person("manager@oxfordshire.example")
     parent = sign_in(host_client("oxfordshire"), parent_user, oxfordshire)
     before = begin(parent)
     fill(parent, before)

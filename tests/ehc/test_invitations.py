@@ -6,7 +6,6 @@ import re
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +18,7 @@ from ehc.invitations.services import invitation_send
 from ehc.models import AccessStatus, Case, CaseAccess
 from tenants.configuration.selectors import configuration_get
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +29,7 @@ BORN = datetime.date(2016, 5, 4)
 SECRETS = (FIRST, LAST, "4 May 2016", "04/05/2016", "2016-05-04", "4/5/2016", "May 4")
 
 
-def make_case(schema: str, *, first: str = FIRST, last: str = LAST) -> Case:
-    with schema_context(schema):
-        return Case.objects.create(
-            reference=f"CASE-{uuid.uuid4().hex[:8].upper()}",
-            child_first_name=first,
-            child_last_name=last,
-            child_date_of_birth=BORN,
-            received_on=datetime.date(2026, 9, 1),
-        )
+CHILD = {"child_first_name": FIRST, "child_last_name": LAST, "child_date_of_birth": BORN}
 
 
 def address() -> str:
@@ -47,7 +38,7 @@ def address() -> str:
 
 def staff_of(council):
     cache.clear()
-    user = get_user_model().objects.get(email=f"caseworker@{council.schema_name}.example")
+    user = council_person(f"caseworker@{council.schema_name}.example")
     return sign_in(host_client(council.schema_name), user, council)
 
 
@@ -95,7 +86,8 @@ def test_worcestershire_journey_from_invitation_to_active_access(
     worcestershire, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        case = CaseFactory(**CHILD)
     staff = staff_of(worcestershire)
     email = address()
     page = staff.get(f"/cases/{case.reference}/").content.decode()
@@ -276,7 +268,8 @@ def test_five_wrong_codes_lock_the_invitation_until_a_new_code_is_sent(
     worcestershire, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        case = CaseFactory(**CHILD)
     staff = staff_of(worcestershire)
     email = address()
     invite(staff, case, email, capture)
@@ -321,7 +314,8 @@ def test_expired_reused_guessed_and_someone_elses_links_are_refused(
     oxfordshire, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    case = make_case("oxfordshire")
+    with schema_context("oxfordshire"):
+        case = CaseFactory(**CHILD)
     staff = staff_of(oxfordshire)
     email = address()
     invite(staff, case, email, capture)
@@ -366,7 +360,8 @@ def test_a_declined_invitation_shows_to_the_team_and_can_be_sent_again(
     worcestershire, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        case = CaseFactory(**CHILD)
     staff = staff_of(worcestershire)
     email = address()
     invite(staff, case, email, capture, relationship="other", other="Grandmother")
@@ -414,8 +409,11 @@ def test_oxfordshire_sends_the_link_at_once_and_acceptance_is_access(
     with schema_context("oxfordshire"):
         config = configuration_get()
         assert (config.registration, config.accounts_confirmed_by_team) == ("open", False)
-    case = make_case("oxfordshire")
-    other_child = make_case("oxfordshire", first="Peregrine", last="Quillfeather")
+    with schema_context("oxfordshire"):
+        case = CaseFactory(**CHILD)
+        other_child = CaseFactory(
+            **{**CHILD, "child_first_name": "Peregrine", "child_last_name": "Quillfeather"}
+        )
     staff = staff_of(oxfordshire)
     email = address()
     form = staff.get(f"/cases/{case.reference}/invite/").content.decode()
@@ -472,7 +470,8 @@ def test_bad_invitations_show_the_errors_keep_what_was_typed_and_save_nothing(
     worcestershire, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        case = CaseFactory(**CHILD)
     staff = staff_of(worcestershire)
     url = f"/cases/{case.reference}/invite/"
     empty = staff.post(url, {"step": "check"})
@@ -514,7 +513,8 @@ STAFF_URLS = (
 def test_other_councils_staff_get_404_parents_403_and_the_signed_out_sign_in(
     worcestershire, oxfordshire, django_capture_on_commit_callbacks
 ):
-    case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        case = CaseFactory(**CHILD)
     with schema_context("worcestershire"):
         invitation_send(
             case=case,
@@ -536,7 +536,8 @@ def test_other_councils_staff_get_404_parents_403_and_the_signed_out_sign_in(
         assert signed_out.status_code == 302, url
         assert signed_out["Location"].startswith("/accounts/login/"), url
     # Worcestershire's own staff, on another case's reference with this access row: 404.
-    other_case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        other_case = CaseFactory(**CHILD)
     staff = staff_of(worcestershire)
     assert staff.get(f"/cases/{other_case.reference}/access/{access.pk}/verify/").status_code == 404
     assert staff.post(f"/cases/{other_case.reference}/access/{access.pk}/remove/").status_code == 404
@@ -570,7 +571,8 @@ def _invitations_for(schema: str, user, n: int) -> None:
 
 
 def test_query_counts_do_not_grow(worcestershire, assert_queries):
-    case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        case = CaseFactory(**CHILD)
     staff = staff_of(worcestershire)
     url = f"/cases/{case.reference}/invite/"
     staff.get(url)
@@ -597,7 +599,8 @@ def test_query_counts_do_not_grow(worcestershire, assert_queries):
 
 def test_the_case_pages_access_table_does_not_grow_queries_with_its_rows(worcestershire):
     """One query for the table whatever its length (rows from invitations carry their address)."""
-    case = make_case("worcestershire")
+    with schema_context("worcestershire"):
+        case = CaseFactory(**CHILD)
     staff = staff_of(worcestershire)
     url = f"/cases/{case.reference}/"
     staff.get(url)

@@ -26,12 +26,13 @@ from ehc.messages.services import message_mark_read, message_send_by_family, mes
 from ehc.models import AccessStatus, Case, CaseAccess, Message
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory
 from tests.mail import emails_to
 
 NUMBERS = itertools.count()
 BASE_URL = "http://oxfordshire.localhost/"
 CHILD = ("Juniper", "Marchbank")
+CASE = {"child_first_name": CHILD[0], "child_last_name": CHILD[1], "received_on": datetime.date(2026, 1, 5)}
 HERTS_NOTICE = (
     "Please note, it is NOT possible to send new messages via the Portal, please use existing methods of "
     "communications."
@@ -41,16 +42,6 @@ HERTS_NOTICE = (
 def unique_email(name: str) -> str:
     # Emails are files under var/mail-test that outlive a test run: each test reads only its own.
     return f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-
-
-def make_case(*, caseworker=None) -> Case:
-    return Case.objects.create(
-        reference=f"CASE-M{next(NUMBERS):03d}{uuid.uuid4().hex[:5].upper()}",
-        child_first_name=CHILD[0],
-        child_last_name=CHILD[1],
-        received_on=datetime.date(2026, 1, 5),
-        caseworker=caseworker,
-    )
 
 
 def family_member(case: Case | None, *, status=AccessStatus.ACTIVE, name="parent"):
@@ -80,7 +71,7 @@ def setting(oxfordshire):
     cache.clear()
     with schema_context(oxfordshire.schema_name):
         caseworker = staff_member()
-        case = make_case(caseworker=caseworker)
+        case = CaseFactory(**CASE, caseworker=caseworker)
         parent = family_member(case)
     return {
         "case": case,
@@ -264,7 +255,7 @@ def test_with_no_caseworker_the_councils_address_is_told(oxfordshire, django_cap
     address = unique_email("send-team")
     configure(oxfordshire.schema_name, contact_email=address)
     with schema_context(oxfordshire.schema_name):
-        case = make_case()
+        case = CaseFactory(**CASE)
         parent = family_member(case)
         with django_capture_on_commit_callbacks(execute=True):
             message_send_by_family(
@@ -326,7 +317,7 @@ def test_hertfordshire_parents_can_neither_start_nor_reply(councils, django_capt
         assert (config.parents_can_start_messages, config.parents_can_reply) == (False, False)
         assert config.messages_notice == HERTS_NOTICE
         coordinator = staff_member("coordinator")
-        case = make_case(caseworker=coordinator)
+        case = CaseFactory(**CASE, caseworker=coordinator)
         parent = family_member(case)
         with django_capture_on_commit_callbacks(execute=True):
             handover = message_send_by_team(
@@ -424,7 +415,7 @@ def test_the_services_hold_the_rules_whoever_calls_them(setting, oxfordshire):
     case, parent, caseworker = setting["case"], setting["parent"], setting["caseworker"]
     with schema_context(oxfordshire.schema_name):
         other_parent = family_member(case, name="father")
-        other_case = make_case()
+        other_case = CaseFactory(**CASE)
         family_member(other_case)
         CaseAccess.objects.create(
             case=other_case, user=parent, email=parent.email, status=AccessStatus.ACTIVE
@@ -497,7 +488,7 @@ def test_nobody_else_gets_a_message(setting, oxfordshire, worcestershire):
     with schema_context(oxfordshire.schema_name):
         stranger = family_member(None, name="stranger")
         father = family_member(case, name="father")
-        other_case = make_case()
+        other_case = CaseFactory(**CASE)
         other_parent = family_member(other_case)
         CaseAccess.objects.create(
             case=other_case, user=parent, email=parent.email, status=AccessStatus.ACTIVE

@@ -4,7 +4,6 @@ import datetime
 import subprocess
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -17,7 +16,7 @@ from ehc.models import AssessmentRequest
 from ehc.requests.services import drafts_purge
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to
 
 PAGES = {
@@ -228,7 +227,7 @@ def test_the_send_team_sees_incoming_requests(parent, oxfordshire, assert_querie
         client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
         draft.refresh_from_db()
         drafts.append(draft)
-    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    caseworker = council_person("caseworker@oxfordshire.example")
     staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     staff.get("/requests/")
     # routing, session, identity, staff check, configuration, requests with forms and requesters, and
@@ -422,13 +421,13 @@ def test_a_supporting_document_is_served_only_to_its_uploader_and_staff(parent, 
     with schema_context(oxfordshire.schema_name):
         MembershipFactory(user=other, role=Role.PARENT)
     assert sign_in(host_client("oxfordshire"), other, oxfordshire).get(url).status_code == 404
-    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    caseworker = council_person("caseworker@oxfordshire.example")
     staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     assert staff.get(url).status_code == 404  # a draft's files are the family's until they submit
     fill(client, draft)
     client.post(f"/forms/{draft.pk}/check-answers/", {"confirm": "yes"})
     assert staff.get(url).status_code == 200
-    worcs_admin = get_user_model().objects.get(email="admin@worcestershire.example")
+    worcs_admin = council_person("admin@worcestershire.example")
     from tenants.models import Council
 
     worcs = sign_in(
@@ -486,7 +485,7 @@ def test_staff_cannot_read_a_draft_until_it_is_submitted_and_then_each_read_is_a
     client, _ = parent
     draft = begin(client)
     fill(client, draft)
-    caseworker = get_user_model().objects.get(email="caseworker@oxfordshire.example")
+    caseworker = council_person("caseworker@oxfordshire.example")
     staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     with schema_context(oxfordshire.schema_name):  # browser tests may have committed rows of their own
         last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from ehc.timeliness.report import NO_PLANS, LatePlan, Measure, timeliness_for_ye
 from ehc.timeliness.views import case_timeliness
 from ehc.workflow import Action
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 
 D = datetime.date
 NUMBERS = itertools.count()
@@ -173,7 +172,7 @@ def issued_case(received, *, issued=None, name="Oxonchild") -> Case:
 
 def staff_client(council, email):
     cache.clear()
-    return sign_in(host_client(council.schema_name), get_user_model().objects.get(email=email), council)
+    return sign_in(host_client(council.schema_name), council_person(email), council)
 
 
 @pytest.fixture

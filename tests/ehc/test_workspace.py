@@ -1,8 +1,5 @@
 """The SEND team's workspace: due-soon and overdue counts by stage, for me and for the team."""
 
-import datetime
-import itertools
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -10,42 +7,28 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.roles import Role
-from ehc.cases.services import case_due_refresh
-from ehc.models import Case
 from ehc.workspace.selectors import workspace_counts
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory, council_person
 
 User = get_user_model()
-NUMBERS = itertools.count()
-
-
-def make_case(*, days_ago: int, caseworker=None) -> Case:
-    """A case received ``days_ago`` days ago: its 6-week decision is due 41 days after receipt."""
-    case = Case.objects.create(
-        reference=f"CASE-W{next(NUMBERS):07d}",
-        child_first_name="Work",
-        child_last_name="Space",
-        received_on=timezone.localdate() - datetime.timedelta(days=days_ago),
-        caseworker=caseworker,
-    )
-    return case_due_refresh(case=case)
+# CaseFactory(days_ago=n): a case received n days ago, its 6-week decision due 41 days after receipt.
 
 
 @pytest.fixture
 def caseworker():
-    return User.objects.get(email="caseworker@oxfordshire.example")
+    return council_person("caseworker@oxfordshire.example")
 
 
 def test_counts_split_mine_from_the_teams_and_soon_from_overdue(oxfordshire, caseworker):
     today = timezone.localdate()
     with schema_context(oxfordshire.schema_name):
         before = workspace_counts(user=caseworker, today=today)["totals"]
-        make_case(days_ago=50, caseworker=caseworker)  # decision due 9 days ago: overdue, mine
-        make_case(days_ago=35, caseworker=caseworker)  # due in 6 days: soon, mine
-        make_case(days_ago=30)  # due in 11 days: soon, the team's
-        make_case(days_ago=60)  # overdue, the team's
-        make_case(days_ago=5, caseworker=caseworker)  # due in 36 days: neither
+        CaseFactory(days_ago=50, caseworker=caseworker)  # decision due 9 days ago: overdue, mine
+        CaseFactory(days_ago=35, caseworker=caseworker)  # due in 6 days: soon, mine
+        CaseFactory(days_ago=30)  # due in 11 days: soon, the team's
+        CaseFactory(days_ago=60)  # overdue, the team's
+        CaseFactory(days_ago=5, caseworker=caseworker)  # due in 36 days: neither
         after = workspace_counts(user=caseworker, today=today)
     delta = {key: after["totals"][key] - before[key] for key in before}
     assert delta == {
@@ -66,7 +49,7 @@ def test_the_page_links_each_count_to_the_filtered_list_in_constant_queries(
     cache.clear()
     staff = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
     with schema_context(oxfordshire.schema_name):
-        make_case(days_ago=50, caseworker=caseworker)
+        CaseFactory(days_ago=50, caseworker=caseworker)
     staff.get("/workspace/")
     # routing, session, configuration, identity, roles, counts by stage, new requests
     with assert_queries(7):
@@ -77,25 +60,23 @@ def test_the_page_links_each_count_to_the_filtered_list_in_constant_queries(
     assert "Timeliness" not in html  # for managers
     with schema_context(oxfordshire.schema_name):
         for _ in range(30):
-            make_case(days_ago=35, caseworker=caseworker)
+            CaseFactory(days_ago=35, caseworker=caseworker)
     with assert_queries(7):
         staff.get("/workspace/")
     listed = staff.get("/cases/?caseworker=me&due=soon").content.decode()
     assert "Due soon" in listed
     assert "Overdue</strong>" not in listed
-    manager = sign_in(
-        host_client("oxfordshire"), User.objects.get(email="manager@oxfordshire.example"), oxfordshire
-    )
+    manager = sign_in(host_client("oxfordshire"), council_person("manager@oxfordshire.example"), oxfordshire)
     assert "Timeliness" in manager.get("/workspace/").content.decode()
 
 
 def test_parents_and_other_councils_see_no_workspace(oxfordshire, worcestershire, caseworker):
-    worcs_worker = User.objects.get(email="caseworker@worcestershire.example")
+    worcs_worker = council_person("caseworker@worcestershire.example")
     with schema_context(worcestershire.schema_name):
         worcs_before = workspace_counts(user=worcs_worker, today=timezone.localdate())["totals"]
     with schema_context(oxfordshire.schema_name):
-        make_case(days_ago=50, caseworker=caseworker)
-        make_case(days_ago=35)
+        CaseFactory(days_ago=50, caseworker=caseworker)
+        CaseFactory(days_ago=35)
     with schema_context(worcestershire.schema_name):
         assert workspace_counts(user=worcs_worker, today=timezone.localdate())["totals"] == worcs_before
     parent = UserFactory(email="workspace.parent@example.com")

@@ -30,7 +30,7 @@ from hub.services import (
 )
 from hub.tasks import advice_reminders_everywhere
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, council_person
 from tests.mail import emails_to, texts_to
 
 User = get_user_model()
@@ -487,7 +487,7 @@ def test_my_account_leads_health_staff_to_their_cases_and_admins_to_the_teams(hu
     therapist_page = client_for(hub, hub["therapist"]).get("/account/").content.decode()
     assert 'href="/health/"' in therapist_page
     assert "Team cases:" not in therapist_page
-    admin = User.objects.get(email="admin@nelincs.example")
+    admin = council_person("admin@nelincs.example")
     assert "/admin/hub/healthteam/" in client_for(hub, admin).get("/account/").content.decode()
     assert 'href="/health/"' not in client_for(hub, hub["caseworker"]).get("/account/").content.decode()
 

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
@@ -7,6 +6,7 @@ from core.models import AuditEvent
 from tenants.configuration.colour import contrast_ratio
 from tenants.configuration.models import CouncilConfiguration, validate_brand_colour
 from tests.conftest import sign_in
+from tests.factories import council_person
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_parents_who_can_start_must_be_able_to_reply():
 
 @pytest.fixture
 def oxon_admin_client(oxfordshire, oxon_client):
-    admin = get_user_model().objects.get(email="admin@oxfordshire.example")
+    admin = council_person("admin@oxfordshire.example")
     return sign_in(oxon_client, admin, oxfordshire)
 
 

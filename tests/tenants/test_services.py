@@ -90,6 +90,28 @@ def test_create_council_command_reports_errors(db):
         call_command("create_council", "--name", "X", "--schema", "1bad", "--domain", "x.localhost")
 
 
+def test_reference_councils_differ_as_their_guides_show(db):
+    def config(schema):
+        with schema_context(schema):
+            return CouncilConfiguration.objects.get()
+
+    oxon, worcs, herts, nel = (
+        config(s) for s in ("oxfordshire", "worcestershire", "hertfordshire", "nelincs")
+    )
+    assert oxon.request_form_variants == ["parent", "early_years", "primary", "secondary"]
+    assert (oxon.parents_can_start_messages, oxon.parents_can_reply, oxon.code_length) == (True, True, 6)
+    assert worcs.registration == "invitation"
+    assert (worcs.password_min_length, worcs.password_require_upper, worcs.password_require_digit) == (
+        15,
+        True,
+        True,
+    )
+    assert worcs.password_history == 8
+    assert (herts.code_length, herts.parents_can_start_messages, herts.parents_can_reply) == (8, False, False)
+    assert herts.parent_forms == ["parental_supporting_documents"]
+    assert set(nel.sms_code_roles) == {Role.HEALTH_PROFESSIONAL, Role.HEALTH_TEAM_MANAGER}
+
+
 def test_create_council_command_invites_the_councils_first_admin(
     db, capsys, django_capture_on_commit_callbacks
 ):
