@@ -10,7 +10,7 @@ class HubConfig(AppConfig):
     def ready(self):
         from core.councils import health_answer  # noqa: PLC0415
         from core.staff.services import staff_invitation_accepted  # noqa: PLC0415
-        from hub import selectors, services  # noqa: PLC0415
+        from hub.advice import selectors, services  # noqa: PLC0415
 
         staff_invitation_accepted.connect(services.team_place_from_invitation, dispatch_uid="hub_team_place")
         # Who may sign in on the platform's host, and the account menu's team links (core/councils.py).

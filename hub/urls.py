@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hub import views
+from hub.advice import views
 
 urlpatterns = [
     path("health/", views.my_cases, name="hub_my_cases"),

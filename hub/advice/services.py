@@ -20,9 +20,9 @@ from ehc import clock
 from ehc.cases.services import case_due_refresh, case_transition
 from ehc.models import Case, CaseEvent
 from ehc.workflow import Action, Stage
-from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
+from hub.advice.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
+from hub.advice.selectors import TEAM_CHOICE
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-from hub.selectors import TEAM_CHOICE
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
 

@@ -37,10 +37,10 @@ from core.uploads import attachment_action, private_file_response
 from ehc.cases.access import LISTED, READ, case_item_for_staff, record_read_by
 from ehc.cases.selectors import DUE_SOON_DAYS
 from ehc.family.access import family_case_or_404
-from hub import selectors, services
-from hub.definitions import ADVICE_GUIDANCE
+from hub.advice import selectors, services
+from hub.advice.definitions import ADVICE_GUIDANCE
+from hub.advice.selectors import AdviceFilters
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus
-from hub.selectors import AdviceFilters
 
 PAGE_SIZE = 25
 # What the SEND team may read of a team's answer (ehc: never the advice while it is being written).
