@@ -28,7 +28,8 @@ from ehc.models import (
     RequestStatus,
 )
 from ehc.workflow import Action, Stage
-from hub.advice.services import advice_allocate, advice_request_send, advice_template_version
+from hub.advice.selectors import advice_template_version
+from hub.advice.services import advice_allocate, advice_request_send
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_documents import PDF_BYTES, make_document

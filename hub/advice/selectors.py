@@ -1,56 +1,21 @@
-"""Reads for the health hub: a person's places in health teams, My cases and Team cases with their
-filters, the one check of who may open an advice request, and the list across every council the person
-works for (the only hub code that crosses schemas, STYLE.md)."""
+"""Reads for the health team's own pages: My cases and Team cases with their filters, the one check of
+who may open an advice request, who else was asked on its case, and the advice as it reads on the
+template it was written on."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
-from psycopg import sql
 
+from core.formdefs import definition_from_dict, summary_parts
 from core.inputs import whole_number
-from core.models import Membership
-from core.roles import HEALTH_ROLES
+from core.models import FormVersion
 from ehc.cases.selectors import DUE_SOON_DAYS
-from ehc.models import Case
 from ehc.workflow import Action
-from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-from tenants.models import Domain
-from tenants.schemas import council_schemas_active, council_schemas_rows, council_schemas_union
-
-
-def health_places_of(*, user) -> list[HealthTeamMember]:
-    """The teams this person is in here, with whether they manage each (one query). A team switched
-    off is no longer asked for advice, but its members still answer what it was already asked."""
-    if not user.is_authenticated:
-        return []
-    return list(HealthTeamMember.objects.filter(user=user).select_related("team"))
-
-
-def health_teams_asked_for_advice() -> list[HealthTeam]:
-    """The teams the SEND team can ask for advice on the hub (one query)."""
-    return list(HealthTeam.objects.filter(is_active=True).order_by("name"))
-
-
-# The case page's choice of a team on the hub: "team:<pk>" (ehc.hooks.PortalAdvice).
-TEAM_CHOICE = "team:"
-
-
-def health_team_choices() -> list[tuple[str, str]]:
-    """The case page's "Who is the advice asked of" on the hub: each team that can be asked (one query)."""
-    return [(f"{TEAM_CHOICE}{team.pk}", team.name) for team in health_teams_asked_for_advice()]
-
-
-def advice_requests_prefetch() -> Prefetch:
-    """The staff case page's advice from health teams, read with its case: each team asked and who has
-    the request (one query)."""
-    return Prefetch(
-        "advice_requests",
-        queryset=AdviceRequest.objects.select_related("team", "allocated_to").order_by("requested_on", "id"),
-    )
+from hub.advice.definitions import ADVICE_FORM_SLUG
+from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeamMember
 
 
 def _listed() -> QuerySet:
@@ -131,16 +96,6 @@ def advice_requests_of_case(*, case) -> list[AdviceRequest]:
     return list(case.advice_requests.select_related("team", "allocated_to").order_by("requested_on", "id"))
 
 
-def advice_written_for_family(*, case) -> dict[int, str]:
-    """The advice health teams have submitted on the case, which the family may read from SEN
-    Involvements: the link to each, by the id of the event that asked for it (one query)."""
-    submitted = case.advice_requests.filter(status=AdviceStatus.SUBMITTED).order_by("id")
-    return {
-        advice.event_id: reverse("family_advice_view", args=[case.reference, advice.pk])
-        for advice in submitted
-    }
-
-
 def advice_asked_outside_hub(*, case) -> list[dict]:
     """The services asked for advice on the case that are not teams on the hub (one query)."""
     return [
@@ -150,95 +105,21 @@ def advice_asked_outside_hub(*, case) -> list[dict]:
     ]
 
 
-# Across councils ---------------------------------------------------------------------------------
+def advice_template_version() -> FormVersion:
+    return FormVersion.objects.filter(definition__slug=ADVICE_FORM_SLUG).select_related("definition").first()
 
 
-@dataclass(frozen=True)
-class AdviceEverywhere:
-    schema_name: str
-    council: str
-    pk: int
-    reference: str
-    team: str
-    requested_on: datetime.date
-    due_on: datetime.date
-    status: str
-    domain: str
-
-    @property
-    def status_label(self) -> str:
-        return AdviceStatus(self.status).label
+def advice_definition(*, advice: AdviceRequest):
+    """The template the advice is written on: its own version once saved, else the council's current."""
+    version = advice.version or advice_template_version()
+    return definition_from_dict(version.schema)
 
 
-def _health_roles() -> sql.Composable:
-    return sql.SQL(", ").join(sql.Literal(str(role)) for role in sorted(HEALTH_ROLES))
-
-
-def health_councils_of(*, user) -> list[str]:
-    """The schemas of the active councils where this person holds a health role: one UNION ALL query
-    over the councils' membership tables, plus one for the councils. Decides who may sign in on the
-    platform's host to see the list across councils."""
-    councils = council_schemas_active()
-    if not councils or not user.pk:
-        return []
-    query = council_schemas_union(
-        schemas=[schema for schema, _ in councils],
-        template=sql.SQL(
-            "SELECT {schema} FROM {members} WHERE user_id = {user} AND is_active AND role IN ({roles})"
-        ),
-        tables={"members": Membership},
-        user=sql.Literal(user.pk),
-        roles=_health_roles(),
-    )
-    return sorted({row[0] for row in council_schemas_rows(query)})
-
-
-def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
-    """The open advice requests allocated to this person, or awaiting allocation in a team they manage,
-    in every active council where they hold a membership: one UNION ALL query over the councils'
-    schemas (composed with psycopg's sql module), plus one for the councils. Carries the case's
-    reference and no child's name: the list is on the platform's host, and names are read on each
-    council's own site, where its access rules and audit apply."""
-    councils = council_schemas_active()
-    if not councils:
-        return []
-    domains = dict(Domain.objects.filter(is_primary=True).values_list("tenant__schema_name", "domain"))
-    template = sql.SQL(
-        "SELECT {schema}, a.id, c.reference, t.name, a.requested_on, a.due_on, a.status "
-        "FROM {advice} a JOIN {teams} t ON t.id = a.team_id JOIN {cases} c ON c.id = a.case_id "
-        "WHERE EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = {user} AND m.is_active "
-        "AND m.role IN ({roles})) "
-        "AND a.status IN ({open}) AND (a.allocated_to_id = {user} OR (a.status = {awaiting} AND EXISTS "
-        "(SELECT 1 FROM {places} p WHERE p.team_id = a.team_id AND p.user_id = {user} AND p.is_manager)))"
-    )
-    query = council_schemas_union(
-        schemas=[schema for schema, _ in councils],
-        template=template,
-        tables={
-            "advice": AdviceRequest,
-            "teams": HealthTeam,
-            "cases": Case,
-            "members": Membership,
-            "places": HealthTeamMember,
-        },
-        user=sql.Literal(user.pk),
-        roles=_health_roles(),
-        open=sql.SQL(", ").join(sql.Literal(str(s)) for s in OPEN_STATUSES),
-        awaiting=sql.Literal(str(AdviceStatus.AWAITING_ALLOCATION)),
-    ) + sql.SQL(" ORDER BY 6, 1, 2")
-    names = dict(councils)
-    rows = council_schemas_rows(query)
-    return [
-        AdviceEverywhere(
-            schema_name=row[0],
-            council=names[row[0]],
-            pk=row[1],
-            reference=row[2],
-            team=row[3],
-            requested_on=row[4],
-            due_on=row[5],
-            status=row[6],
-            domain=domains.get(row[0], ""),
-        )
-        for row in rows
-    ]
+def advice_parts(*, advice: AdviceRequest, file_url=None) -> list:
+    """The advice as it reads, part by part, with its clinic letters, each linked by ``file_url``
+    (the viewer's own download address for an attachment)."""
+    files = list(advice.attachments.all())
+    for attachment in files:
+        attachment.url = file_url(attachment) if file_url else ""
+    parts, _ = summary_parts(advice_definition(advice=advice), advice.answers, files=files)
+    return parts

@@ -15,8 +15,8 @@ from core.models import Membership
 from core.roles import Role
 from ehc.models import Case
 from ehc.workflow import Stage
-from hub.advice.selectors import advice_requests_everywhere, health_councils_of
 from hub.advice.services import advice_allocate, advice_request_send
+from hub.everywhere.selectors import advice_requests_everywhere, health_councils_of
 from hub.models import HealthTeam, HealthTeamMember
 from tests.conftest import host_client
 from tests.factories import MembershipFactory, UserFactory
