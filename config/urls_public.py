@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from core.admin_site import platform_admin_site
-from hub import views as hub_views
+from hub.everywhere import views as hub_views
 from tenants import views as tenant_views
 
 urlpatterns = [

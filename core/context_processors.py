@@ -18,7 +18,7 @@ def site(request) -> dict:
         "brand_colour": config.brand_colour,
         # On pages behind core.decorators.role_required, the roles it read: no query of its own.
         "staff_navigation": bool(getattr(request, "council_roles", set()) & STAFF_ROLES),
-        # On the health hub's pages, the team places hub.views.health_required read.
+        # On the health hub's pages, the team places hub.advice.access.health_required read.
         "health_navigation": bool(getattr(request, "health_places", None)),
         "health_manager": any(place.is_manager for place in getattr(request, "health_places", ())),
     }

@@ -25,8 +25,8 @@ from ehc.cases.services import case_due_refresh, case_transition
 from ehc.messages.services import message_send_by_team
 from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
 from ehc.workflow import ADVICE_SOURCES, Stage
+from hub.advice.services import advice_allocate, advice_request_send
 from hub.models import HealthTeam, HealthTeamMember
-from hub.services import advice_allocate, advice_request_send
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
 from tenants.configuration.selectors import configuration_get
 from tenants.models import Council

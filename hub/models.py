@@ -3,7 +3,7 @@ who is in them, the advice requests sent to them, their allocation and the advic
 
 All of it lives in the council's schema: the council is the controller of what it asks and receives.
 A health professional who serves several councils has one identity and a membership (and team
-places) in each; the cross-council list reads each council's schema (hub.selectors)."""
+places) in each; the cross-council list reads each council's schema (hub.everywhere.selectors)."""
 
 from django.conf import settings
 from django.db import connection, models

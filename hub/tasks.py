@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from core.councils import councils_each
-from hub.services import advice_reminders_send
+from hub.advice.services import advice_reminders_send
 
 
 @shared_task(acks_late=True)

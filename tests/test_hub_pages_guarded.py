@@ -15,8 +15,8 @@ from core.models import AuditEvent
 from core.roles import Role
 from ehc.models import Case
 from ehc.workflow import Stage
+from hub.advice.services import advice_allocate, advice_request_send
 from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-from hub.services import advice_allocate, advice_request_send
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.test_staff_pages_guarded import staff_patterns

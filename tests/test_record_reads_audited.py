@@ -28,8 +28,9 @@ from ehc.models import (
     RequestStatus,
 )
 from ehc.workflow import Action, Stage
+from hub.advice.selectors import advice_template_version
+from hub.advice.services import advice_allocate, advice_request_send
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-from hub.services import advice_allocate, advice_request_send, advice_template_version
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_documents import PDF_BYTES, make_document
 from tests.factories import MembershipFactory, UserFactory

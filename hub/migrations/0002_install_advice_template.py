@@ -3,7 +3,7 @@ from django.db import migrations
 
 def install(apps, schema_editor):
     # Runs in each council's schema: the health advice template as version 1 (idempotent).
-    from hub.services import advice_template_install
+    from hub.advice.services import advice_template_install
 
     advice_template_install(
         definition_model=apps.get_model("core", "FormDefinition"),

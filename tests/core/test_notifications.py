@@ -45,8 +45,8 @@ from ehc.messages.services import message_send_by_team
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseDocument
 from ehc.requests.services import request_submit
 from ehc.workflow import Action
+from hub.advice.services import advice_allocate, advice_request_send, advice_save, advice_submit
 from hub.models import HealthTeam, HealthTeamMember
-from hub.services import advice_allocate, advice_request_send, advice_save, advice_submit
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory, council_person

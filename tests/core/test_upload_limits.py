@@ -22,8 +22,8 @@ from django_tenants.utils import schema_context
 
 from core.roles import Role
 from ehc.models import Case, CaseDocument
+from hub.advice.services import advice_allocate
 from hub.models import AdviceAttachment
-from hub.services import advice_allocate
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import begin

@@ -19,8 +19,8 @@ from core.roles import Role
 from core.services import membership_grant
 from ehc.models import Case
 from ehc.workflow import Stage
+from hub.advice.services import advice_request_send
 from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-from hub.services import advice_request_send
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts
 from tests.factories import UserFactory

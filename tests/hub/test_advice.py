@@ -20,14 +20,14 @@ from ehc.cases.selectors import case_due_dates
 from ehc.cases.services import case_exception_add, case_transition
 from ehc.models import AccessStatus, Case, CaseAccess, CaseEvent, ExceptionKind
 from ehc.workflow import Action, Stage
-from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-from hub.services import (
+from hub.advice.services import (
     advice_allocate,
     advice_reminders_send,
     advice_request_send,
     advice_save,
     advice_submit,
 )
+from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 from hub.tasks import advice_reminders_everywhere
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory, council_person

@@ -15,9 +15,9 @@ from core.models import Membership
 from core.roles import Role
 from ehc.models import Case
 from ehc.workflow import Stage
+from hub.advice.services import advice_allocate, advice_request_send
+from hub.everywhere.selectors import advice_requests_everywhere, health_councils_of
 from hub.models import HealthTeam, HealthTeamMember
-from hub.selectors import advice_requests_everywhere, health_councils_of
-from hub.services import advice_allocate, advice_request_send
 from tests.conftest import host_client
 from tests.factories import MembershipFactory, UserFactory
 from tests.mail import emails_to, last_code

@@ -1,28 +1,27 @@
-"""Writes for the health hub: the SEND team asks a health team for advice; a manager of the team
-allocates it to a team member (or answers that the child is not known to the service); the team member
-drafts and submits the advice. Each is one transaction that locks the row, checks the move, audits it
-and queues its notifications (sent after commit, ARCHITECTURE.md 6 and 8)."""
+"""Writes for the advice: the SEND team asks a health team for advice; a manager of the team allocates
+it to a team member (or answers that the child is not known to the service); the team member drafts and
+submits the advice; the requests' due dates follow the case's clock, and reminders go out daily. Each is
+one transaction that locks the row, checks the move, audits it and queues its notifications (sent after
+commit, ARCHITECTURE.md 6 and 8)."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from core.formdefs import definition_from_dict, form_errors
-from core.models import FormDefinition, FormVersion, Membership, Notification, StaffInvitation
+from core.models import FormDefinition, FormVersion, Notification
 from core.notifications import notify, notify_person
-from core.roles import HEALTH_ROLES, Role
 from core.services import audit_record
-from core.staff.services import staff_invitation_send
 from ehc import clock
 from ehc.cases.services import case_due_refresh, case_transition
 from ehc.models import Case, CaseEvent
 from ehc.workflow import Action, Stage
-from hub.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
-from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
-from hub.selectors import TEAM_CHOICE
+from hub.advice.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
+from hub.advice.selectors import advice_template_version
+from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam
+from hub.teams.selectors import TEAM_CHOICE, team_managed_by, team_member_choices
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
 
@@ -97,21 +96,8 @@ def _locked(advice: AdviceRequest) -> AdviceRequest:
 
 
 def _manager_or_refuse(*, advice: AdviceRequest, by) -> None:
-    if not HealthTeamMember.objects.filter(team=advice.team, user=by, is_manager=True).exists():
+    if not team_managed_by(team=advice.team, user=by):
         raise PermissionDenied
-
-
-def team_member_choices(*, team: HealthTeam) -> list:
-    """The people a manager can allocate the team's requests to: its members who still hold a health
-    role in this council (two queries)."""
-    active = set(
-        Membership.objects.filter(role__in=HEALTH_ROLES, is_active=True).values_list("user_id", flat=True)
-    )
-    members = HealthTeamMember.objects.filter(team=team).select_related("user")
-    return sorted(
-        (m.user for m in members if m.user_id in active and m.user.is_active),
-        key=lambda user: (user.last_name.lower(), user.first_name.lower(), user.email),
-    )
 
 
 def _received_record(*, advice: AdviceRequest, by, outcome: str) -> None:
@@ -210,65 +196,6 @@ def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
     return locked
 
 
-def team_member_add(
-    *, team: HealthTeam, first_name: str, last_name: str, email: str, by, base_url: str
-) -> tuple[object | None, StaffInvitation | None]:
-    """A manager adds someone who is not on the team's list ("add the team members details").
-    Someone who already holds a health role in this council gets a place in the team at once, and is
-    returned to be allocated. Anyone else is only invited (a health professional's invitation, which
-    they must accept as the owner of the address): they get their place in the team when they accept
-    (``team_place_from_invitation``), and cannot be allocated anything before. Returns (person, None)
-    or (None, invitation). Refuses a bad address or missing names, by field."""
-    errors = {}
-    if not first_name.strip():
-        errors["first_name"] = "Enter their forename"
-    if not last_name.strip():
-        errors["last_name"] = "Enter their surname"
-    try:
-        validate_email(email.strip())
-    except ValidationError:
-        errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    email = email.strip().lower()
-    memberships = list(Membership.objects.filter(user__email__iexact=email).select_related("user"))
-    if not errors and any(not m.is_active for m in memberships):
-        # Their access here was removed by the council: a team manager does not give it back.
-        errors["email"] = (
-            "This person's access to the portal was removed: ask the council's portal administrator"
-        )
-    if errors:
-        raise ValidationError(errors)
-    if not HealthTeamMember.objects.filter(team=team, user=by, is_manager=True).exists():
-        raise PermissionDenied
-    health = next((m for m in memberships if m.is_active and m.role in HEALTH_ROLES), None)
-    with transaction.atomic():
-        if health is not None:
-            _team_place_add(team=team, user=health.user, by=by)
-            return health.user, None
-        invitation = staff_invitation_send(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            role=Role.HEALTH_PROFESSIONAL,
-            by=by,
-            base_url=base_url,
-            follow_up={"health_team": team.pk},
-        )
-    return None, invitation
-
-
-def _team_place_add(*, team: HealthTeam, user, by) -> None:
-    place, created = HealthTeamMember.objects.get_or_create(team=team, user=user)
-    if created:
-        audit_record(actor=by, action="health_team.member_added", target=team, detail={"user": place.user_id})
-
-
-def team_place_from_invitation(*, invitation: StaffInvitation, user, **kwargs) -> None:
-    """core's staff_invitation_accepted: an invitation a team manager sent gives its place in the team."""
-    team = HealthTeam.objects.filter(pk=invitation.follow_up.get("health_team")).first()
-    if team is not None:
-        _team_place_add(team=team, user=user, by=user)
-
-
 def advice_not_known(*, advice: AdviceRequest, details: str, by) -> AdviceRequest:
     """ "Child not known to service": the manager's answer closes the team's involvement in the case and
     its due date; the caseworker is told a response waits."""
@@ -310,10 +237,6 @@ def _writer_lock(*, advice: AdviceRequest, by) -> AdviceRequest:
     if locked.status != AdviceStatus.ALLOCATED:
         raise ValidationError("This advice has been submitted and can no longer be changed")
     return locked
-
-
-def advice_template_version() -> FormVersion:
-    return FormVersion.objects.filter(definition__slug=ADVICE_FORM_SLUG).select_related("definition").first()
 
 
 def advice_save(*, advice: AdviceRequest, answers: dict, by) -> AdviceRequest:

@@ -2,26 +2,20 @@
 Team cases for managers, the case's EHC needs assessment process page, allocating a request ("Request
 for Advice"), and the advice template with Save changes and Submit advice."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.decorators import role_required
 from core.errors import errors_by_field
 from core.formdefs import (
     answers_from_post,
-    definition_from_dict,
     page_errors,
     page_fields,
     page_problems,
@@ -29,58 +23,25 @@ from core.formdefs import (
     summary_parts,
     table_rows_change,
 )
-from core.pdf import pdf_render
-from core.roles import HEALTH_ROLES, STAFF_ROLES
-from core.selectors import membership_roles
-from core.services import audit_record
 from core.uploads import attachment_action, private_file_response
-from ehc.cases.access import LISTED, READ, case_item_for_staff, record_read_by
+from ehc.cases.access import LISTED, record_read_by
 from ehc.cases.selectors import DUE_SOON_DAYS
-from ehc.family.access import family_case_or_404
-from hub import selectors, services
-from hub.definitions import ADVICE_GUIDANCE
+from hub.advice import selectors, services
+from hub.advice.access import advice_for_health, health_required
+from hub.advice.definitions import ADVICE_GUIDANCE
+from hub.advice.pdf import advice_pdf_response
+from hub.advice.selectors import AdviceFilters
 from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus
-from hub.selectors import AdviceFilters
+from hub.teams.selectors import team_member_choices
+from hub.teams.services import team_member_add
 
 PAGE_SIZE = 25
-# What the SEND team may read of a team's answer (ehc: never the advice while it is being written).
-ANSWERED = (AdviceStatus.SUBMITTED, AdviceStatus.NOT_KNOWN)
-SUBMITTED = (AdviceStatus.SUBMITTED,)
 FILES_FIELD = "documents"  # the advice template's files question
 NEW_MEMBER_FIELDS = (
     ("first_name", "Forename", "text"),
     ("last_name", "Surname", "text"),
     ("email", "Email address", "email"),
 )
-
-
-def health_required(view):
-    """A page for the health hub: a signed-in person with a health role here and a place in a team.
-    Anyone else signed in gets 403; someone signed out is sent to sign in and brought back."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        request.council_roles = membership_roles(user=request.user)
-        if not request.council_roles & HEALTH_ROLES:
-            raise PermissionDenied
-        request.health_places = selectors.health_places_of(user=request.user)
-        if not request.health_places:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def advice_for_health(request, pk, *, action: str = READ, detail: dict | None = None):
-    """The advice request a member of a health team may open (selectors.advice_request_for: a manager
-    of its team or the member it is allocated to, else 404), and whether they manage its team. Every
-    page of the hub that opens one comes through here, and the read is audited, naming the child's
-    case: a health team is not the family."""
-    advice, is_manager = selectors.advice_request_for(user=request.user, pk=pk, places=request.health_places)
-    record_read_by(request, subjects=[advice.case.reference], action=action, target=advice, detail=detail)
-    return advice, is_manager
 
 
 def _listed_for_health(request, page) -> None:
@@ -139,11 +100,6 @@ def team_cases(request):
     return render(request, "hub/cases/team.html", context)
 
 
-def _advice_definition(advice):
-    version = advice.version or services.advice_template_version()
-    return definition_from_dict(version.schema)
-
-
 @health_required
 @require_GET
 def advice_case(request, pk):
@@ -190,7 +146,7 @@ def advice_allocate(request, pk):
     advice, is_manager = advice_for_health(request, pk)
     if not is_manager:
         raise PermissionDenied
-    members = services.team_member_choices(team=advice.team)
+    members = team_member_choices(team=advice.team)
     errors, posted = {}, {}
     if request.method == "POST":
         posted = request.POST
@@ -201,7 +157,7 @@ def advice_allocate(request, pk):
                 return redirect("hub_team_cases")
             if posted.get("action") == "add_member":
                 with transaction.atomic():
-                    member, invitation = services.team_member_add(
+                    member, invitation = team_member_add(
                         team=advice.team,
                         first_name=posted.get("first_name", ""),
                         last_name=posted.get("last_name", ""),
@@ -277,7 +233,7 @@ def advice_write(request, pk):
     advice = _advice_being_written(request, pk)
     if advice.status != AdviceStatus.ALLOCATED:
         return redirect("hub_advice_view", pk=advice.pk)
-    definition = _advice_definition(advice)
+    definition = selectors.advice_definition(advice=advice)
     answers, errors, problem = advice.answers, {}, ""
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -359,37 +315,12 @@ def advice_submit(request, pk):
     )
 
 
-def advice_parts(advice, *, file_url=None) -> list:
-    """The advice as it reads, part by part, with its clinic letters, each linked by ``file_url``
-    (the viewer's own download address for an attachment)."""
-    files = list(advice.attachments.all())
-    for attachment in files:
-        attachment.url = file_url(attachment) if file_url else ""
-    parts, _ = summary_parts(_advice_definition(advice), advice.answers, files=files)
-    return parts
-
-
-def _advice_file(request, advice, file_id, *, seen_by: str):
-    """The family's download of a clinic letter, audited (the family's reads of pages are not)."""
-    attachment = get_object_or_404(advice.attachments, pk=file_id)
-    audit_record(
-        actor=request.user,
-        action="advice.file_downloaded",
-        target=advice,
-        detail={"file": attachment.pk, "by": seen_by},
-        subject=advice.case.reference,
-    )
-    return private_file_response(attachment)
-
-
-def _downloaded(*, file_id, by: str) -> dict:
-    return {"action": "advice.file_downloaded", "detail": {"file": file_id, "by": by}}
-
-
 @health_required
 @require_GET
 def advice_file(request, pk, file_id):
-    advice, _ = advice_for_health(request, pk, **_downloaded(file_id=file_id, by="health"))
+    advice, _ = advice_for_health(
+        request, pk, action="advice.file_downloaded", detail={"file": file_id, "by": "health"}
+    )
     return private_file_response(get_object_or_404(advice.attachments, pk=file_id))
 
 
@@ -403,8 +334,8 @@ def advice_view(request, pk):
         "hub/advice/view.html",
         {
             "advice": advice,
-            "parts": advice_parts(
-                advice, file_url=lambda a: reverse("hub_advice_file", args=[advice.pk, a.pk])
+            "parts": selectors.advice_parts(
+                advice=advice, file_url=lambda a: reverse("hub_advice_file", args=[advice.pk, a.pk])
             )
             if advice.version_id
             else [],
@@ -418,136 +349,4 @@ def advice_view(request, pk):
 def advice_pdf(request, pk):
     """A copy of the advice for clinical notes, as a PDF, audited."""
     advice, _ = advice_for_health(request, pk, action="advice.pdf")
-    return advice_pdf_response(request, advice)
-
-
-def advice_pdf_response(request, advice) -> HttpResponse:
-    """The PDF, for a viewer whose guard has checked and audited the read."""
-    content = pdf_render(
-        template="ehc/requests/pdf.html",
-        context={
-            "parts": advice_parts(advice) if advice.version_id else [],
-            "title": f"Health advice from {advice.team.name}",
-            "reference": advice.case.reference,
-        },
-        council=request.tenant,
-    )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="advice-{advice.case.reference}-{advice.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-# The SEND team reads what the teams sent, from the case page ------------------------------------------
-
-
-def _case_advice(request, reference, pk, *, answered=ANSWERED, action: str = READ, detail=None):
-    """A team's answer on the case, for the SEND team, audited: only once the team has answered (advice
-    submitted, or the child not known to the service). Advice being written is the team's until its
-    writer submits it, so the SEND team gets 404 for it, as for its PDF and clinic letters."""
-    return case_item_for_staff(
-        request,
-        AdviceRequest.objects.select_related("team", "submitted_by", "version"),
-        reference=reference,
-        action=action,
-        detail=detail,
-        pk=pk,
-        status__in=answered,
-    )
-
-
-@role_required(*STAFF_ROLES)
-@require_GET
-def case_advice_view(request, reference, pk):
-    advice = _case_advice(request, reference, pk)
-    return render(
-        request,
-        "hub/advice/view.html",
-        {
-            "advice": advice,
-            "parts": advice_parts(
-                advice, file_url=lambda a: reverse("case_advice_file", args=[reference, advice.pk, a.pk])
-            )
-            if advice.version_id
-            else [],
-            "back_url": reverse("case_page", args=[reference]),
-            "pdf_url": reverse("case_advice_pdf", args=[reference, advice.pk]),
-        },
-    )
-
-
-@role_required(*STAFF_ROLES)
-@require_GET
-def case_advice_pdf(request, reference, pk):
-    advice = _case_advice(request, reference, pk, answered=SUBMITTED, action="advice.pdf")
-    return advice_pdf_response(request, advice)
-
-
-@role_required(*STAFF_ROLES)
-@require_GET
-def case_advice_file(request, reference, pk, file_id):
-    advice = _case_advice(
-        request, reference, pk, answered=SUBMITTED, **_downloaded(file_id=file_id, by="send_team")
-    )
-    return private_file_response(get_object_or_404(advice.attachments, pk=file_id))
-
-
-# The family reads submitted advice from SEN Involvements ----------------------------------------------
-
-
-def _family_advice(request, reference, pk):
-    case = family_case_or_404(request, reference, select_related=())
-    advice = get_object_or_404(
-        AdviceRequest.objects.select_related("team", "version"),
-        case=case,
-        pk=pk,
-        status=AdviceStatus.SUBMITTED,
-    )
-    advice.case = case  # already read: audit rows name it without a query
-    return case, advice
-
-
-@login_required
-@require_GET
-def family_advice_view(request, reference, pk):
-    case, advice = _family_advice(request, reference, pk)
-    audit_record(actor=request.user, action="advice.read_by_family", target=advice)
-    parts = advice_parts(
-        advice, file_url=lambda a: reverse("family_advice_file", args=[reference, advice.pk, a.pk])
-    )
-    return render(
-        request,
-        "hub/advice/family_view.html",
-        {"case": case, "section": "involvements", "advice": advice, "parts": parts},
-    )
-
-
-@login_required
-@require_GET
-def family_advice_file(request, reference, pk, file_id):
-    _, advice = _family_advice(request, reference, pk)
-    return _advice_file(request, advice, file_id, seen_by="family")
-
-
-# On the platform's host: one list across every council the person works for ---------------------------
-
-
-@login_required
-@require_GET
-def advice_everywhere(request):
-    """The open requests for advice allocated to me, and those awaiting allocation in the teams I
-    manage, in every council I work for, soonest due first. Each links to the council's own site,
-    where the child's details are read under that council's rules and audit."""
-    if not selectors.health_councils_of(user=request.user):
-        raise PermissionDenied
-    port = request.get_port()
-    suffix = "" if port in ("80", "443") else f":{port}"
-    rows = [
-        {"item": item, "url": f"{request.scheme}://{item.domain}{suffix}/health/advice/{item.pk}/"}
-        for item in selectors.advice_requests_everywhere(user=request.user)
-    ]
-    return render(
-        request,
-        "hub/everywhere.html",
-        {"rows": rows, "today": timezone.localdate(), "councils": len({r["item"].council for r in rows})},
-    )
+    return advice_pdf_response(advice=advice, council=request.tenant)
