@@ -31,8 +31,8 @@ from ehc.models import (
     RequestStatus,
 )
 from ehc.workflow import Action, Stage
+from hub.advice.services import advice_request_send
 from hub.models import HealthTeam, HealthTeamMember
-from hub.services import advice_request_send
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

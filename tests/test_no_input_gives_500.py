@@ -34,8 +34,8 @@ from ehc.case_forms.services import case_form_send
 from ehc.models import AccessStatus, AssessmentRequest, CaseAccess, CaseDocument, Message
 from ehc.requests.services import request_start
 from ehc.workflow import Stage
+from hub.advice.services import advice_allocate
 from hub.models import AdviceAttachment, AdviceRequest
-from hub.services import advice_allocate
 from tests.conftest import host_client, sign_in
 from tests.factories import (
     CaseAccessFactory,
