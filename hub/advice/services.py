@@ -157,12 +157,15 @@ def _caseworker_told(*, advice: AdviceRequest, what: str) -> None:
 
 def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
     """A manager allocates the request to a team member (again, to move it while no advice is
-    submitted); the member is emailed a request for advice with the due date and a link."""
+    submitted); the member is emailed a request for advice with the due date and a link. ``member``
+    None: no one was chosen."""
     with transaction.atomic():
         locked = _locked(advice)
         _manager_or_refuse(advice=locked, by=by)
         if not locked.is_open:
             raise ValidationError("This request has been answered and can no longer be allocated")
+        if member is None:
+            raise ValidationError({"member": "Select the team member who will write the advice"})
         if member.pk not in {user.pk for user in team_member_choices(team=locked.team)}:
             raise ValidationError({"member": "Select a member of the team"})
         locked.status = AdviceStatus.ALLOCATED

@@ -181,15 +181,12 @@ def advice_allocate(request, pk):
                 )
                 return redirect("hub_advice_case", pk=advice.pk)
             member = next((m for m in members if str(m.pk) == posted.get("member")), None)
-            if member is None:
-                errors["member"] = "Select the team member who will write the advice"
-            else:
-                services.advice_allocate(advice=advice, member=member, by=request.user)
-                messages.success(
-                    request,
-                    f"Allocated to {member.get_full_name() or member.email}. They have been emailed.",
-                )
-                return redirect("hub_advice_case", pk=advice.pk)
+            services.advice_allocate(advice=advice, member=member, by=request.user)
+            messages.success(
+                request,
+                f"Allocated to {member.get_full_name() or member.email}. They have been emailed.",
+            )
+            return redirect("hub_advice_case", pk=advice.pk)
         except ValidationError as error:
             errors.update(
                 errors_by_field(error, field="details" if posted.get("action") == "not_known" else "member")

@@ -823,3 +823,15 @@ def test_a_team_switched_off_still_answers_what_it_was_already_asked(hub):
     assert client_for(hub, hub["therapist"]).get(f"/health/advice/{advice.pk}/write/").status_code == 200
     staff_page = client_for(hub, hub["caseworker"]).get(f"/cases/{hub['case'].reference}/").content.decode()
     assert f'value="team:{hub["team"].pk}"' not in staff_page  # no longer asked for new advice
+
+
+def test_an_allocation_to_no_one_is_refused_by_the_service_alone(hub):
+    """The allocation page only reads the choice: choosing no one is refused by advice_allocate itself,
+    against the page's input, and nothing changes."""
+    advice = ask(hub)
+    with schema_context("nelincs"):
+        with pytest.raises(ValidationError) as refused:
+            advice_allocate(advice=advice, member=None, by=hub["manager"])
+        assert refused.value.message_dict == {"member": ["Select the team member who will write the advice"]}
+        advice.refresh_from_db()
+        assert (advice.status, advice.allocated_to) == (AdviceStatus.AWAITING_ALLOCATION, None)
