@@ -34,9 +34,9 @@ from tenants.services import council_create, council_run
 
 
 @transaction.atomic
-def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
-    """Inside a council's schema: its configuration, teams, message types, stages, logo and staff."""
-
+def _demo_configure(*, spec: dict) -> None:
+    """Inside a council's schema: its configuration, teams, message types, stages and logo, as its
+    guide shows them (idempotent)."""
     config = CouncilConfiguration.objects.select_for_update().get(pk=1)
     # The upload rules in Oxfordshire's guide, unless a council's spec says otherwise.
     defaults = {"upload_types": ["doc", "docx", "pdf", "jpg", "jpeg", "png"], "upload_max_mb": 15}
@@ -61,6 +61,10 @@ def _demo_configure(*, spec: dict, password: str) -> list[tuple[str, str]]:
             configuration=config, stage=stage, defaults={"what_happens": text}
         )
 
+
+@transaction.atomic
+def _demo_people(*, spec: dict, password: str) -> list[tuple[str, str]]:
+    """Inside a council's schema: its demo staff, families, cases and health teams."""
     user_model = get_user_model()
     accounts = []
     for local_part, role in spec["staff"]:
@@ -216,15 +220,24 @@ def _demo_family(*, parent, base_url: str, message_type: str) -> None:
             )
 
 
-def demo_council_seed(*, spec: dict, password: str) -> tuple[Council, list[tuple[str, str]]]:
-    """Create or update one reference council from demo.councils (idempotent)."""
+def demo_council_create(*, spec: dict) -> Council:
+    """One reference council from demo.councils, configured as its guide shows it, with no people and
+    no cases (idempotent): what the test session starts from, and the first step of the seed."""
     council = council_create(
         name=spec["name"],
         short_name=spec["short_name"],
         schema_name=spec["schema_name"],
         domains=spec["domains"],
     ).council
-    accounts = council_run(council=council, func=_demo_configure, spec=spec, password=password)
+    council_run(council=council, func=_demo_configure, spec=spec)
+    return council
+
+
+def demo_council_seed(*, spec: dict, password: str) -> tuple[Council, list[tuple[str, str]]]:
+    """Create or update one reference council from demo.councils with its demo people and cases
+    (idempotent)."""
+    council = demo_council_create(spec=spec)
+    accounts = council_run(council=council, func=_demo_people, spec=spec, password=password)
     therapist = get_user_model().objects.filter(email=f"therapist@{spec['email_domain']}").first()
     for schema, team_name, team_email in spec.get("health_elsewhere", []):
         elsewhere = Council.objects.filter(schema_name=schema).first()

@@ -13,17 +13,15 @@ from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from demo.councils import COUNCILS, DEFAULT_STAGES, logo_svg
-from demo.seed import demo_council_seed
-from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
+from demo.councils import COUNCILS
+from demo.seed import demo_council_create, demo_council_seed
 from tenants.models import Council
-from tenants.services import council_create, platform_ensure
+from tenants.services import platform_ensure
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -37,31 +35,11 @@ def councils_create() -> None:
     people and no cases."""
     platform_ensure(domain="localhost")
     for spec in COUNCILS:
-        council = council_create(
-            name=spec["name"],
-            short_name=spec["short_name"],
-            schema_name=spec["schema_name"],
-            domains=spec["domains"],
-        ).council
-        with schema_context(council.schema_name):
-            config = CouncilConfiguration.objects.get(pk=1)
-            defaults = {"upload_types": ["doc", "docx", "pdf", "jpg", "jpeg", "png"], "upload_max_mb": 15}
-            for name, value in {**defaults, **spec["config"]}.items():
-                setattr(config, name, value)
-            config.full_clean(exclude=["logo"])
-            logo = ContentFile(logo_svg(name=spec["name"], colour=config.brand_colour))
-            config.logo.save("logo.svg", logo, save=False)
-            config.save()
-            for position, (name, email) in enumerate(spec["teams"]):
-                SupportTeam.objects.create(configuration=config, name=name, email=email, position=position)
-            for position, name in enumerate(spec["message_types"]):
-                MessageType.objects.create(configuration=config, name=name, position=position)
-            for stage, text in DEFAULT_STAGES.items():
-                StageDescription.objects.create(configuration=config, stage=stage, what_happens=text)
+        demo_council_create(spec=spec)
 
 
 def demo_seed() -> None:
-    """The whole demo (tenants.services.demo_council_seed) in the four councils: its people, cases,
+    """The whole demo (demo.seed.demo_council_seed) in the four councils: its people, cases,
     health teams, documents and messages."""
     for spec in COUNCILS:
         demo_council_seed(spec=spec, password=settings.DEMO_PASSWORD)
