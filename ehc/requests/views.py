@@ -31,6 +31,7 @@ from ehc.cases.selectors import cases_same_child
 from ehc.cases.services import case_open_from_request
 from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess
 from ehc.requests import selectors, services
+from ehc.requests.uploads import handle_upload_action
 
 CHECK = "check-answers"
 
@@ -166,8 +167,6 @@ def page_view(request, pk, page):  # noqa: PLR0911 (one exit per button on the p
         draft = services.request_save_page(request=draft, by=request.user, answers=answers)
         return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, {}))
     if action.startswith(("upload", "remove_file:")):
-        from ehc.requests.uploads import handle_upload_action  # noqa: PLC0415 (uploads are optional per page)
-
         draft = services.request_save_page(request=draft, by=request.user, answers=answers)
         errors = handle_upload_action(request, draft, action)
         return render(request, "ehc/requests/page.html", _page_context(draft, current, answers, errors))
