@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # manage.py, Celery and the WSGI app refuse to guess their settings; make's own commands are development.
 DEV := DJANGO_SETTINGS_MODULE=config.settings.local
 
-.PHONY: help run test install assets browser lint lock migrate seed stop clean
+.PHONY: help run test install assets browser lint lock migrate seed stop clean cluster
 
 help:
 	@echo "make run   set everything up and serve the four demo councils on http://<council>.localhost:$(PORT)/"
@@ -91,6 +91,19 @@ pdftools:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils libharfbuzz-subset0 >/dev/null; \
 	fi
 
+# The many-process drill (scripts/cluster.py) puts Debian's nginx in front of the web instances.
+.PHONY: webserver
+webserver:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian nginx for the many-process drill"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null; \
+	fi
+
+# Production settings in many processes on loopback: nginx, two web instances, two workers, beat, Redis.
+cluster: install webserver scanner pdftools var/clamav/eicar.hdb
+	$(PY) scripts/cluster.py
+
 migrate: install scanner pdftools var/clamav/eicar.hdb
 	$(DEV) $(PY) manage.py migrate_schemas --executor=standard -v 0
 
@@ -105,7 +118,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 
-test: install browser scanner pdftools var/clamav/eicar.hdb lint
+test: install browser scanner pdftools webserver var/clamav/eicar.hdb lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
 	eval "$$($(PY) scripts/test_services.py)" && $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -12,10 +12,10 @@ def _folder() -> Path:
     return Path(settings.EMAIL_FILE_PATH)
 
 
-def emails_to(address: str) -> list[str]:
-    """Bodies of the emails sent to ``address``, oldest first."""
+def emails_to(address: str, folder: Path | None = None) -> list[str]:
+    """Bodies of the emails sent to ``address``, oldest first (from ``folder``: another process's)."""
     bodies = []
-    files = sorted(_folder().glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+    files = sorted((folder or _folder()).glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name))
     for path in files:
         for raw in path.read_text().split("-" * 79):
             if not raw.strip():
