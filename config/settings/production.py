@@ -14,8 +14,8 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # pooling: django-tenants sets each cursor's search_path with a SET of its own, which outside an atomic
 # block is a transaction apart from the query after it, so the query can run on a server connection
 # another council's request set. tests/test_pooling.py measured it through Debian's PgBouncer 1.18: 605
-# of 800 autocommit reads ran in another council's schema; in session mode, none (docs/ARCHITECTURE.md,
-# "PostgreSQL behind a pooler").
+# to 639 of 800 autocommit reads ran in another council's schema; in session mode, none
+# (docs/ARCHITECTURE.md, "PostgreSQL behind a pooler").
 DATABASE_POOL_MODE = env("DATABASE_POOL_MODE", default="")
 if DATABASE_POOL_MODE not in {"", "session"}:
     raise ImproperlyConfigured(
