@@ -126,7 +126,7 @@ def test_transaction_pooling_keeps_reads_inside_transactions_but_leaks_the_other
     wraps only the view: middleware, a TemplateResponse's rendering, Celery tasks and commands run
     outside it)."""
     assert wrong_reads(upstream, "transaction", in_transaction=True) == (0, READS)
-    wrong, reads = wrong_reads(upstream, "transaction", in_transaction="mixed")
+    wrong, _ = wrong_reads(upstream, "transaction", in_transaction="mixed")
     assert wrong > 0
 
 
@@ -134,7 +134,7 @@ def test_limit_set_calls_leaks_even_reads_inside_transactions(upstream, settings
     """TENANT_LIMIT_SET_CALLS issues the SET once per connection, so later transactions of the same
     connection run on whichever server connection they get, with its search_path."""
     settings.TENANT_LIMIT_SET_CALLS = True
-    wrong, reads = wrong_reads(upstream, "transaction", in_transaction=True)
+    wrong, _ = wrong_reads(upstream, "transaction", in_transaction=True)
     assert wrong > 0
 
 
