@@ -101,8 +101,17 @@ webserver:
 	fi
 
 # Production settings in many processes on loopback: nginx, two web instances, two workers, beat, Redis.
-cluster: install webserver scanner pdftools var/clamav/eicar.hdb
+cluster: install webserver pooler scanner pdftools var/clamav/eicar.hdb
 	$(PY) scripts/cluster.py
+
+# The pooling tests (tests/test_pooling.py) put Debian's pgbouncer in front of the test PostgreSQL.
+.PHONY: pooler
+pooler:
+	@if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then \
+	  echo "Installing Debian pgbouncer for the pooling tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null; \
+	fi
 
 migrate: install scanner pdftools var/clamav/eicar.hdb
 	$(DEV) $(PY) manage.py migrate_schemas --executor=standard -v 0
@@ -118,7 +127,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 
-test: install browser scanner pdftools webserver var/clamav/eicar.hdb lint
+test: install browser scanner pdftools webserver pooler var/clamav/eicar.hdb lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
 	eval "$$($(PY) scripts/test_services.py)" && $(PY) -m pytest $(PYTEST_ARGS)
 

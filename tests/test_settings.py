@@ -190,3 +190,36 @@ def test_production_cookies_are_host_only_by_name():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "('__Host-sessionid', '__Host-csrftoken', True)"
+
+
+@pytest.mark.parametrize(
+    ("pool_env", "expected"),
+    [
+        ({}, "(60, True)"),
+        ({"DATABASE_POOL_MODE": "session"}, "(0, True)"),
+        (
+            {"DATABASE_POOL_MODE": "session", "CONN_MAX_AGE": "30", "CONN_HEALTH_CHECKS": "false"},
+            "(30, False)",
+        ),
+    ],
+)
+def test_production_connections_directly_or_behind_a_session_pooler(pool_env, expected):
+    """Behind a session pooler each request gives its server connection back (CONN_MAX_AGE 0 unless set)."""
+    result = django_eval(
+        "config.settings.production",
+        "settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS']",
+        {**PRODUCTION_ENV, **pool_env},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_production_refuses_transaction_pooling():
+    """Transaction pooling runs council queries in other councils' schemas (tests/test_pooling.py)."""
+    result = django_eval(
+        "config.settings.production",
+        "settings.DEBUG",
+        {**PRODUCTION_ENV, "DATABASE_POOL_MODE": "transaction"},
+    )
+    assert result.returncode != 0
+    assert "only session pooling" in result.stderr

@@ -1,5 +1,7 @@
 """Production: every secret must come from the environment; a missing one stops start-up."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -8,7 +10,23 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# PostgreSQL directly, or through a pooler in session mode (DATABASE_POOL_MODE=session). Never transaction
+# pooling: django-tenants sets each cursor's search_path with a SET of its own, which outside an atomic
+# block is a transaction apart from the query after it, so the query can run on a server connection
+# another council's request set. tests/test_pooling.py measured it through Debian's PgBouncer 1.18: 605
+# to 639 of 800 autocommit reads ran in another council's schema; in session mode, none
+# (docs/ARCHITECTURE.md, "PostgreSQL behind a pooler").
+DATABASE_POOL_MODE = env("DATABASE_POOL_MODE", default="")
+if DATABASE_POOL_MODE not in {"", "session"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOL_MODE={DATABASE_POOL_MODE!r}: only session pooling keeps each council's queries in "
+        "its own schema (unset it to connect to PostgreSQL directly)"
+    )
+# Behind a session pooler a connection holds its server connection until it closes, so by default each
+# request closes its own (CONN_MAX_AGE=0) and gives the server connection back to the pool; directly,
+# a process keeps its connection a minute. A kept connection is checked before a request reuses it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DATABASE_POOL_MODE else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 
 # Notifications must really go somewhere: no silent file backends in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND")
