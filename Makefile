@@ -102,7 +102,7 @@ webserver:
 
 # Production settings in many processes on loopback: nginx, two web instances, two workers, beat, Redis.
 cluster: install webserver pooler scanner pdftools var/clamav/eicar.hdb
-	$(PY) scripts/cluster.py
+	$(PY) -m scripts.cluster
 
 # The pooling tests (tests/test_pooling.py) put Debian's pgbouncer in front of the test PostgreSQL.
 .PHONY: pooler

@@ -1,13 +1,14 @@
 """The many-process drill (`make cluster`): the product as it runs in production, on loopback.
 
 nginx (Debian's, TLS with a throwaway certificate) in front of two gunicorn instances with production
-settings, two Celery workers and beat, Redis, PostgreSQL and the files store, each process its own
+settings, two Celery workers and beat, Redis, and PostgreSQL through Debian's PgBouncer in session mode
+(scripts/pooler.py; transaction pooling is refused, deploy/README.md), each process its own
 operating-system process with its own log under var/cluster/logs/. The database is a fresh one,
 migrated and seeded with the demo (through the local settings: production never seeds), then served
 by production settings only.
 
-    python scripts/cluster.py            # until Ctrl-C; prints the addresses and the logs
-    python scripts/cluster.py --seconds 60
+    python -m scripts.cluster            # until Ctrl-C (make cluster); prints the addresses and logs
+    python -m scripts.cluster --seconds 60
 
 tests/deploy/test_cluster.py starts it (``Cluster`` below) and walks a journey through nginx.
 Environment: DATABASE_URL (the server to make the drill's database on; the machine's PostgreSQL on
@@ -30,6 +31,8 @@ from pathlib import Path
 import environ
 import psycopg
 from psycopg import sql
+
+from scripts.pooler import Pooler, pooler_start
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "cluster"
@@ -78,6 +81,7 @@ class Cluster:
             url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
             server = environ.Env.db_url_config(url)
         self.server = server
+        self.pooler: Pooler | None = None
         self.redis_url = os.environ.get("REDIS_URL", "")
 
     # --- what a test reads -------------------------------------------------------------------------
@@ -112,6 +116,9 @@ class Cluster:
                 with suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
         self.processes.clear()
+        if self.pooler is not None:
+            self.pooler.stop()
+            self.pooler = None
         self._database_drop()
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -193,6 +200,10 @@ class Cluster:
         subprocess.run(  # noqa: S603
             [PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
         )
+        # From here on every process reaches PostgreSQL through the pooler, as in production.
+        self.pooler = pooler_start(upstream=self.server, pool_mode="session", pool_size=4)
+        env["DATABASE_URL"] = self.pooler.url({"USER": "postgres", **self.server}, self.database)
+        env["DATABASE_POOL_MODE"] = "session"
         for number, port in enumerate(self.web_ports, start=1):
             web = self._spawn(
                 f"web{number}",

@@ -27,7 +27,7 @@ import pytest
 from django.db import connection
 from django_tenants.postgresql_backend.base import DatabaseWrapper
 
-from tests.pooler import pooler_start
+from scripts.pooler import pooler_start
 
 # django_db only so that pytest-django makes the test database; the clients' connections are their own.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]

@@ -1,7 +1,8 @@
 """The many-process drill (scripts/cluster.py): production settings in separate processes on loopback,
-nginx with TLS in front of two gunicorn instances, two Celery workers, beat and Redis. A caseworker
-publishes a document (an upload) and a parent downloads it (sign-in codes and the "new document" email
-sent by the workers), and the requests land on both web instances; axe on every page."""
+nginx with TLS in front of two gunicorn instances, two Celery workers, beat, Redis, and PostgreSQL
+through PgBouncer in session mode. A caseworker publishes a document (an upload) and a parent downloads
+it (sign-in codes and the "new document" email sent by the workers), and the requests land on both web
+instances; axe on every page."""
 
 import re
 import time

@@ -1,4 +1,5 @@
-"""Debian's pgbouncer in front of the test PostgreSQL, for the pooling tests (tests/test_pooling.py).
+"""Debian's pgbouncer in front of a PostgreSQL server: the pooling tests (tests/test_pooling.py) and the
+many-process drill (scripts/cluster.py).
 
 The pool is deliberately tiny (two server connections per database and user) so that several clients
 really do share server connections, as they do behind a managed PostgreSQL's pooler at scale. pgbouncer
