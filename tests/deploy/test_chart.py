@@ -197,8 +197,13 @@ def test_the_deadline_grows_with_the_councils(chart):
         (job,) = [o for o in manifests(chart, {"migrate": {"councils": councils}}) if o["kind"] == "Job"]
         return job["spec"]["activeDeadlineSeconds"]
 
-    assert deadline(20) == 600  # the minimum
-    assert deadline(2000) == (10 + 2000 * 300 // 1000) * 3
+    m = chart.values["migrate"]
+    assert deadline(20) == m["minimumDeadlineSeconds"]
+    assert (
+        deadline(2000)
+        == (m["startupSeconds"] + 2000 * m["millisecondsPerCouncil"] // 1000) * m["safetyFactor"]
+    )
+    assert deadline(2000) > deadline(1000) > m["minimumDeadlineSeconds"]
 
 
 def test_every_council_host_reaches_web_and_the_probes_name_the_platform(rendered):
