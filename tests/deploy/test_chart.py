@@ -89,6 +89,18 @@ def test_every_manifest_is_valid_kubernetes(rendered, kubernetes):
     assert {"PodDisruptionBudget", "NetworkPolicy", "HorizontalPodAutoscaler"} <= kinds
 
 
+def test_clamav_signatures_from_a_claim_the_chart_makes(chart):
+    objects = manifests(chart, {"clamav": {"mode": "pvc"}})
+    for manifest in objects:
+        kubernetes_validate.validate(manifest, KUBERNETES_VERSIONS[-1], strict=True)
+    (claim,) = of_kind(objects, "PersistentVolumeClaim").values()
+    for component in ("web", "worker"):
+        spec = pod_specs(objects)[component]
+        assert "initContainers" not in spec
+        (volume,) = [v for v in spec["volumes"] if v["name"] == "clamav"]
+        assert volume["persistentVolumeClaim"] == {"claimName": claim["metadata"]["name"], "readOnly": True}
+
+
 def test_beat_is_one_replica_replaced_not_rolled(rendered):
     _, objects = rendered
     deployments = of_kind(objects, "Deployment")
