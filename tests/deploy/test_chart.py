@@ -272,6 +272,8 @@ def test_web_takes_traffic_only_from_the_ingress_controller_and_each_process_rea
         ({"beat": {"replicas": 2}}, "replicas"),
         ({"clamav": {"mode": "baked-in"}}, "/clamav/mode"),
         ({"settings": {"DJANGO_SETTINGS_MODULE": "config.settings.local"}}, "DJANGO_SETTINGS_MODULE"),
+        # Transaction pooling runs queries in another council's schema (tests/test_pooling.py).
+        ({"settings": {"DATABASE_POOL_MODE": "transaction"}}, "DATABASE_POOL_MODE"),
     ],
 )
 def test_the_schema_refuses_a_wrong_or_missing_value(chart, bad, message):
