@@ -40,8 +40,8 @@ def database_answers() -> bool:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 (any failure means not ready; the type is logged, not the message)
+        # Django closes a broken connection itself when the request finishes.
         logger.warning("Readiness: the database did not answer", exc_info=True)
-        connection.close()  # a broken connection is not kept for the next request
         return False
     return True
 

@@ -31,6 +31,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.utils.functional import empty
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
@@ -191,7 +193,7 @@ class SafeFormatter(logging.Formatter):
 class RequestIdMiddleware:
     """Gives each request an id, the proxy's ``X-Request-ID`` when it sent a well-formed one, else a new
     one; echoes it in the response's ``X-Request-ID`` and makes the request the one ``JsonFormatter``
-    reads while it is served. Early in MIDDLEWARE, so that every line of the request carries it."""
+    reads until its response is closed. Early in MIDDLEWARE, so that every line of the request carries it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -199,13 +201,17 @@ class RequestIdMiddleware:
     def __call__(self, request):
         given = request.headers.get(REQUEST_ID_HEADER, "")
         request.request_id = given if REQUEST_ID_TEXT.fullmatch(given) else uuid.uuid4().hex
-        token = current_request.set(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request.reset(token)
+        # Kept until the response is closed (request_finished, below), not only while the middleware
+        # runs: Django logs a 4xx or 5xx response's line after the last middleware has returned it.
+        current_request.set(request)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="config.logs.request_forgotten")
+def request_forgotten(**kwargs) -> None:
+    current_request.set(None)
 
 
 def _user_id(request: Any) -> int | None:
