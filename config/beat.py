@@ -11,7 +11,10 @@ holds the lock until it expires (LOCK_SECONDS), and its successor waits that lon
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 import time
 
 import redis
@@ -28,19 +31,45 @@ RENEW_SECONDS = 15
 WAIT_SECONDS = 1
 
 
+@contextlib.contextmanager
+def stop_on_signal():
+    """While a beat waits, SIGTERM and SIGINT stop it at once. Celery's own handler would ask the
+    scheduler to save first, and the scheduler is the object still waiting here: it would wait again."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # beat embedded in a worker's thread: signals are the worker's
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 class LockedScheduler(Scheduler):
     """Celery's in-memory scheduler (nothing written to disk: the root filesystem is read-only), run only
     while this process holds the beat lock in the broker's Redis."""
 
-    def __init__(self, app, *args, **kwargs):
+    def __init__(self, app, *args, lazy=False, **kwargs):
+        # Celery also makes a lazy scheduler only to describe it in beat's banner: that one sends
+        # nothing, so it takes no lock.
+        if not lazy:
+            self.beat_lock_take(app)
+        super().__init__(app, *args, lazy=lazy, **kwargs)
+
+    def beat_lock_take(self, app) -> None:
         client = redis.Redis.from_url(app.conf.broker_url)
         self.beat_lock = client.lock(LOCK_KEY, timeout=LOCK_SECONDS, sleep=WAIT_SECONDS, thread_local=False)
         if not self.beat_lock.acquire(blocking=False):
             logger.warning("Another beat holds the beat lock: waiting for it")
-            self.beat_lock.acquire(blocking=True)
+            with stop_on_signal():
+                self.beat_lock.acquire(blocking=True)
         logger.info("Beat lock taken: this beat sends the scheduled tasks")
         self.lock_renew_at = time.monotonic() + RENEW_SECONDS
-        super().__init__(app, *args, **kwargs)
 
     def tick(self, *args, **kwargs):
         if time.monotonic() >= self.lock_renew_at:
