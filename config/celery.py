@@ -10,6 +10,7 @@ from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task
 from tenant_schemas_celery.task import TenantTask
 
 from config.entry_points import settings_module_required
+from config.metrics import task_failure_count
 
 settings_module_required()
 logger = logging.getLogger(__name__)
@@ -63,6 +64,13 @@ def logging_from_settings(**kwargs) -> None:
     from django.conf import settings  # noqa: PLC0415 (settings are configured by then)
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@signals.task_failure.connect
+def task_failure_counted(sender=None, **kwargs) -> None:
+    """/metrics's ehc_celery_task_failures: counted by the task's name in Redis, where every web pod
+    reads it (config/metrics.py); the task's arguments and exception are not kept."""
+    task_failure_count(task_name=getattr(sender, "name", "unknown"))
 
 
 app = CouncilCeleryApp("ehc_portal")

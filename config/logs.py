@@ -11,18 +11,30 @@ request, Celery's task arguments).
 
 Django's request loggers keep the request's path, never its query string (``/cases/?q=`` holds a
 child's name), as the access log does (deploy/README.md).
+
+In production each line is one JSON object (``JsonFormatter``, python-json-logger) with the same safe
+message and, from the request being served, its id (``RequestIdMiddleware``), the council's schema and
+the signed-in user's id: enough to follow one request through every process's lines, and still nothing
+that names a person.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import http
+import json
 import logging
 import re
 import traceback
 import uuid
 from collections.abc import Mapping
 from typing import Any
+
+from django.core.signals import request_finished
+from django.dispatch import receiver
+from django.utils.functional import empty
+from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
 from config.sentry import FILTERED
 
@@ -34,6 +46,12 @@ ID_TEXT = re.compile(
 # The attributes every LogRecord has; anything else on a record came from ``extra``.
 RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", logging.INFO, "", 0, "", (), None).__dict__)
 UNFORMATTABLE = "(this log line could not be formatted)"
+# A request id a proxy sets (ingress-nginx sends 32 hex digits) is kept only if it looks like an id:
+# anything else, which could be text someone typed, is replaced by one of ours.
+REQUEST_ID_TEXT = re.compile(r"[A-Za-z0-9._-]{8,64}")
+REQUEST_ID_HEADER = "X-Request-ID"
+# The request this thread (or task) is serving, for the log lines written while it is.
+current_request: contextvars.ContextVar[Any] = contextvars.ContextVar("current_request", default=None)
 
 
 def log_arg_safe(value: Any, *, known: frozenset[str] = frozenset()) -> bool:
@@ -167,6 +185,89 @@ class SafeFormatter(logging.Formatter):
             return super().format(safe)
         except Exception:  # noqa: BLE001 (a log line must not fail, nor fall back to the raw record)
             return f"{getattr(record, 'levelname', '')} {getattr(record, 'name', '')} {UNFORMATTABLE}"
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        return exception_format(ei)
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, the proxy's ``X-Request-ID`` when it sent a well-formed one, else a new
+    one; echoes it in the response's ``X-Request-ID`` and makes the request the one ``JsonFormatter``
+    reads until its response is closed. Early in MIDDLEWARE, so that every line of the request carries it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = given if REQUEST_ID_TEXT.fullmatch(given) else uuid.uuid4().hex
+        # Kept until the response is closed (request_finished, below), not only while the middleware
+        # runs: Django logs a 4xx or 5xx response's line after the last middleware has returned it.
+        current_request.set(request)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+@receiver(request_finished, dispatch_uid="config.logs.request_forgotten")
+def request_forgotten(**kwargs) -> None:
+    current_request.set(None)
+
+
+def _user_id(request: Any) -> int | None:
+    """The signed-in user's id, read only from what the request has already loaded: formatting a log
+    line must never run a query (and so change a page's query count, or log again from inside one)."""
+    user = request.__dict__.get("user")
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is not None and wrapped is not empty:
+        return getattr(wrapped, "pk", None)
+    session = getattr(request, "session", None)
+    cached = getattr(session, "_session_cache", None)
+    if isinstance(cached, dict) and "_auth_user_id" in cached:
+        with contextlib.suppress(TypeError, ValueError):
+            return int(cached["_auth_user_id"])
+    return None
+
+
+def log_context() -> dict[str, Any]:
+    """Ids of what the line was written for: the request, its council's schema, its user; a Celery
+    task's schema (tenant-schemas-celery switches the connection to it). Never a name or an address."""
+    request = current_request.get()
+    if request is not None:
+        tenant = getattr(request, "tenant", None)
+        return {
+            "request_id": getattr(request, "request_id", None),
+            "schema": getattr(tenant, "schema_name", None),
+            "user_id": _user_id(request),
+        }
+    from django.db import connection  # noqa: PLC0415 (only once Django is set up, as every line is)
+
+    return {"schema": getattr(connection, "schema_name", None)}
+
+
+class JsonFormatter(BaseJsonFormatter):
+    """SafeFormatter's rules, written as one JSON object per line: time, level, logger, the safe message,
+    the exception's type and stack, and ``log_context()``. No ``extra`` value from the record is kept
+    (python-json-logger would otherwise copy every one of them into the object)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("timestamp", True)
+        super().__init__(*args or ("%(levelname)s %(name)s %(message)s",), **kwargs)
+
+    def format(self, record: logging.LogRecord) -> str:
+        try:
+            safe = logging.makeLogRecord({k: v for k, v in record.__dict__.items() if k in RECORD_ATTRIBUTES})
+            safe.msg, safe.args, safe.exc_text = log_message(record), (), None
+            safe.__dict__.update(log_context())
+            return super().format(safe)
+        except Exception:  # noqa: BLE001 (a log line must not fail, nor fall back to the raw record)
+            return json.dumps(
+                {
+                    "levelname": getattr(record, "levelname", ""),
+                    "name": getattr(record, "name", ""),
+                    "message": UNFORMATTABLE,
+                }
+            )
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
         return exception_format(ei)

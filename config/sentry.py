@@ -30,6 +30,7 @@ def sentry_init(
     *,
     dsn: str,
     environment: str,
+    release: str | None = None,
     traces_sample_rate: float = 0.0,
     transport: Any = None,
 ) -> None:
@@ -41,6 +42,7 @@ def sentry_init(
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
+        release=release,
         integrations=[DjangoIntegration(), CeleryIntegration()],
         # send_default_pii is left at its default, False (sentry-sdk 2.75 deprecates passing it).
         max_request_body_size="never",

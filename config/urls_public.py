@@ -9,7 +9,6 @@ from tenants import views as tenant_views
 
 urlpatterns = [
     path("", tenant_views.platform_home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
     path("accessibility", core_views.accessibility, name="accessibility"),
     path("privacy", core_views.privacy, name="privacy"),
     path("cookies", core_views.cookies, name="cookies"),

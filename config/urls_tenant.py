@@ -9,7 +9,6 @@ from ehc.family import views as ehc_family
 
 urlpatterns = [
     path("", ehc_family.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
     path("accessibility", core_views.accessibility, name="accessibility"),
     path("privacy", core_views.privacy, name="privacy"),
     path("cookies", core_views.cookies, name="cookies"),

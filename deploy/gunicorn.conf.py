@@ -3,7 +3,7 @@
 gunicorn has no body-size limit of its own: nginx in front (deploy/nginx.conf, or the ingress's
 annotations in deploy/README.md) refuses requests over settings.UPLOAD_REQUEST_MAX_BYTES and reads each
 request whole before passing it on, and core.upload_handlers stops reading a file at its council's limit.
-gunicorn is not yet a dependency: the image work adds it (deploy/README.md).
+deploy/entrypoint.sh runs it (``web``) in the image.
 """
 
 import os
@@ -26,3 +26,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 # Paths only, never query strings (they can carry a search for a child's name).
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def child_exit(server, worker):
+    """A worker that stops leaves its metrics' files; prometheus_client is told, so its gauges go."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess  # noqa: PLC0415 (only with multiprocess metrics)
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -104,7 +104,6 @@ FAMILY_OWN = {
 # Not a child's record, with the reason.
 NOT_RECORDS = {
     "home": "the portal's home page; a signed-in parent sees their own children's names",
-    "healthz": "a health check",
     "accessibility": "a static page",
     "privacy": "a static page",
     "cookies": "a static page",

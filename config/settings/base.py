@@ -53,7 +53,13 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
-    # First, so that every response carries the security headers (HSTS, nosniff, referrer and opener
+    # Before anything reads the host: Kubernetes' probes and Prometheus come by the pod's IP address
+    # (/healthz, /readyz, /metrics; config/cluster.py).
+    "config.cluster.ClusterEndpointsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every log line of the request carries its id, council and user (config/logs.py).
+    "config.logs.RequestIdMiddleware",
+    # Then first, so that every response carries the security headers (HSTS, nosniff, referrer and opener
     # policies, CSP, permissions), even an unknown host's 404.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -71,7 +77,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.NulBytesRefusedMiddleware",
     "core.middleware.PasswordPolicyMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+# /metrics answers only a request with "Authorization: Bearer <METRICS_TOKEN>"; unset, it answers none.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 TEMPLATES = [
     {
@@ -216,6 +225,7 @@ if REDIS_URL:
 # Celery: with no broker configured, tasks run eagerly in-process (ARCHITECTURE.md 6).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = "celery"  # Celery's default, named for config/metrics.py's queue length
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -248,6 +258,8 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="development")
+# The image's build sets SENTRY_RELEASE (deploy/Dockerfile), so an error names the code it came from.
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
 if SENTRY_DSN:
     # Children's data: no request bodies, local variables, cookies, personal headers, user or log
     # arguments go to Sentry, and a scrubber removes them again (config/sentry.py).
@@ -256,6 +268,7 @@ if SENTRY_DSN:
     sentry_init(
         dsn=SENTRY_DSN,
         environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE or None,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 

@@ -75,3 +75,17 @@ IS_PRODUCTION = True
 
 SITE_URL_SCHEME = env("SITE_URL_SCHEME", default="https")
 SITE_URL_PORT = env("SITE_URL_PORT", default="")
+
+# Database metrics for /metrics: django-tenants' backend is built on django-prometheus's, which counts
+# connections, queries, their errors and durations (config/metrics.py).
+ORIGINAL_BACKEND = "django_prometheus.db.backends.postgresql"
+# migrate_schemas --executor=multiprocessing (deploy/entrypoint.sh migrate): councils' schemas are
+# migrated by this many processes at once, each loading Django once for many councils.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("MIGRATION_PROCESSES", default=4)
+# Exactly one beat: it holds a lock in Redis while it runs, and a second one waits (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:LockedScheduler"
+# One JSON object per line, with the request's id, council and user (config/logs.py).
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "formatters": {"safe": {"()": "config.logs.JsonFormatter"}},
+}
