@@ -54,7 +54,7 @@ for a domain and its subdomains.
 {{- define "ehc-portal.settings" -}}
 {{- $allowed := list .Values.platformHost (printf ".%s" .Values.wildcardDomain) -}}
 {{- range .Values.customDomains }}{{ $allowed = append $allowed . }}{{ end -}}
-{{- $settings := dict "PLATFORM_HOST" .Values.platformHost "ALLOWED_HOSTS" ($allowed | uniq | join ",") "CLAMAV_DATABASE" .Values.clamav.mountPath "WEB_CONCURRENCY" (toString .Values.web.concurrency) "CELERY_WORKER_CONCURRENCY" (toString .Values.worker.concurrency) "SENTRY_RELEASE" (default .Chart.AppVersion .Values.image.tag) -}}
+{{- $settings := dict "PLATFORM_HOST" .Values.platformHost "ALLOWED_HOSTS" ($allowed | uniq | join ",") "CLAMAV_DATABASE" .Values.clamav.mountPath "WEB_CONCURRENCY" (toString .Values.web.concurrency) "SENTRY_RELEASE" (default .Chart.AppVersion .Values.image.tag) -}}
 {{- range $key, $value := .Values.settings }}{{ $_ := set $settings $key (toString $value) }}{{ end -}}
 {{- $settings | toJson -}}
 {{- end -}}
