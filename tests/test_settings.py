@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "SMS_BACKEND": "core.notifications.FileSMSBackend",
     "CLAMAV_DATABASE": "/var/lib/clamav",
     "REDIS_URL": "redis://redis.invalid:6379/0",
+    "AWS_STORAGE_BUCKET_NAME": "ehc-files",
 }
 
 
@@ -82,6 +83,47 @@ def test_production_counts_sign_in_failures_in_the_shared_redis():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == repr(("RedisCache", PRODUCTION_ENV["REDIS_URL"], None, "identity"))
+
+
+def test_production_keeps_files_in_private_s3_storage_from_its_environment():
+    """Credentials are not settings: boto3's chain reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
+    the pod's IAM role. tests/core/test_storage_s3.py runs these settings against an S3 server."""
+    s3 = {
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.invalid",
+        "AWS_S3_REGION_NAME": "eu-west-2",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+        "AWS_S3_SERVER_SIDE_ENCRYPTION": "aws:kms",
+        "AWS_S3_SSE_KMS_KEY_ID": "alias/ehc-files",
+    }
+    result = django_eval(
+        "config.settings.production",
+        "settings.STORAGES['default']['BACKEND'], sorted(settings.STORAGES['default']['OPTIONS'].items())",
+        {**PRODUCTION_ENV, **s3},
+    )
+    assert result.returncode == 0, result.stderr
+    options = {
+        "addressing_style": "path",
+        "bucket_name": "ehc-files",
+        "default_acl": None,
+        "endpoint_url": "https://s3.example.invalid",
+        "file_overwrite": False,
+        "max_memory_size": 2 * 1024 * 1024,
+        "object_parameters": {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "alias/ehc-files"},
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "region_name": "eu-west-2",
+    }
+    assert result.stdout.strip() == repr(("core.storage.CouncilS3Storage", sorted(options.items())))
+
+
+def test_development_keeps_files_on_local_disk_under_the_same_prefix_rule():
+    result = django_eval(
+        "config.settings.local",
+        "settings.STORAGES['default']['BACKEND']",
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused", "AWS_STORAGE_BUCKET_NAME": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr("core.storage.CouncilFileSystemStorage")
 
 
 def test_production_never_imports_the_embedded_postgresql():

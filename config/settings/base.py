@@ -197,11 +197,49 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 # build/static holds GOV.UK Frontend and the compiled stylesheet, made by `make assets` from npm.
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+# Uploaded files (ARCHITECTURE.md 7): each council's under its own prefix, which the storage enforces
+# (core/storage.py). S3-compatible object storage wherever AWS_STORAGE_BUCKET_NAME is set (production
+# requires it), local disk otherwise (`make run`).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    # Server-side encryption of each object: "AES256" or "aws:kms" (with a key id, or the account's key);
+    # unset leaves it to the bucket's default encryption.
+    _encryption = env("AWS_S3_SERVER_SIDE_ENCRYPTION", default="")
+    _encryption_key = env("AWS_S3_SSE_KMS_KEY_ID", default="")
+    _files = {
+        "BACKEND": "core.storage.CouncilS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Unset for AWS itself; the provider's URL for any other S3-compatible service.
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            # "path" for services without per-bucket host names (MinIO, Ceph, moto); unset lets boto3 choose.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # Credentials are never settings: boto3's own chain finds AWS_ACCESS_KEY_ID and
+            # AWS_SECRET_ACCESS_KEY in the environment, or the pod's IAM role (web identity), or the host's.
+            # No ACL on any object: it is as private as the bucket (public access blocked there).
+            "default_acl": None,
+            # Anything that asks for a URL gets a signed one that expires in a minute, never a public
+            # link; the views stream files and ask for none.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Two uploads with the same name keep two objects, as on disk (removing one keeps the other).
+            "file_overwrite": False,
+            "object_parameters": {
+                **({"ServerSideEncryption": _encryption} if _encryption else {}),
+                **({"SSEKMSKeyId": _encryption_key} if _encryption_key else {}),
+            },
+            # A download is read into memory up to this size and spills to a temporary file (/tmp) above it.
+            "max_memory_size": env.int("AWS_S3_MAX_MEMORY_SIZE", default=2 * 1024 * 1024),
+        },
+    }
+else:
+    _files = {
+        "BACKEND": "core.storage.CouncilFileSystemStorage",
         "OPTIONS": {"location": env("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
-    },
+    }
+STORAGES = {
+    "default": _files,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -67,8 +67,10 @@ CSRF_COOKIE_SECURE = True
 # (a sibling council's, say) can set or overwrite them. Only over HTTPS, hence production only.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Every web pod and worker must see the same files: local disk would keep each upload in one pod.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,  # noqa: F405 (the default is S3 once the bucket is set: base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 IS_PRODUCTION = True

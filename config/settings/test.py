@@ -21,7 +21,9 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail-test")
 STORAGES = {
     **STORAGES,  # noqa: F405
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Local disk even where AWS_STORAGE_BUCKET_NAME is set: only the S3 tests use S3
+        # (tests/core/test_storage_s3.py points STORAGES at their own server).
+        "BACKEND": "core.storage.CouncilFileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "media-test")},
     },
 }
