@@ -1,9 +1,10 @@
 """The many-process drill (`make cluster`): the product as it runs in production, on loopback.
 
 nginx (Debian's, TLS with a throwaway certificate) in front of two gunicorn instances with production
-settings, two Celery workers and beat, Redis, and PostgreSQL through Debian's PgBouncer in session mode
-(scripts/pooler.py; transaction pooling is refused, deploy/README.md), each process its own
-operating-system process with its own log under var/cluster/logs/. The database is a fresh one,
+settings, two Celery workers and beat, Redis, PostgreSQL through Debian's PgBouncer in session mode
+(scripts/pooler.py; transaction pooling is refused, deploy/README.md), and an S3 API server (moto's)
+holding every uploaded file, each its own operating-system process with its own log under
+var/cluster/logs/. The database is a fresh one,
 migrated and seeded with the demo (through the local settings: production never seeds), then served
 by production settings only.
 
@@ -28,6 +29,7 @@ import urllib.parse
 from contextlib import suppress
 from pathlib import Path
 
+import boto3
 import environ
 import psycopg
 from psycopg import sql
@@ -82,6 +84,7 @@ class Cluster:
             server = environ.Env.db_url_config(url)
         self.server = server
         self.pooler: Pooler | None = None
+        self.s3 = None
         self.redis_url = os.environ.get("REDIS_URL", "")
 
     # --- what a test reads -------------------------------------------------------------------------
@@ -91,6 +94,11 @@ class Cluster:
     @property
     def mail_dir(self) -> Path:
         return VAR / "mail"
+
+    def stored(self, prefix: str = "") -> list[str]:
+        """The names of the files in the S3 server's bucket."""
+        listed = self.s3.list_objects_v2(Bucket="ehc-drill", Prefix=prefix).get("Contents", [])
+        return sorted(item["Key"] for item in listed)
 
     def log(self, name: str) -> str:
         path = VAR / "logs" / f"{name}.log"
@@ -197,6 +205,7 @@ class Cluster:
         local.pop("REDIS_URL")
         for command in (["migrate_schemas", "--executor=standard", "-v", "0"], ["seed_demo"]):
             subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=local, check=True, capture_output=True)  # noqa: S603
+        self._s3_start(env)
         subprocess.run(  # noqa: S603
             [PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
         )
@@ -234,6 +243,37 @@ class Cluster:
             env,
         )
         self._nginx_start(env)
+
+    def _s3_start(self, env: dict[str, str]) -> None:
+        """moto's S3 server on a free port and a private bucket in it: the files of every process. The
+        demo seeded its logos and documents on local disk first; they are copied across."""
+        port = free_port()
+        self._spawn("s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], env)
+        wait_for(port, "moto_server")
+        credentials = {"AWS_ACCESS_KEY_ID": "drill", "AWS_SECRET_ACCESS_KEY": "drill-secret"}  # noqa: S105
+        env.update(
+            {
+                **credentials,
+                "AWS_STORAGE_BUCKET_NAME": "ehc-drill",
+                "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+                "AWS_S3_REGION_NAME": "eu-west-2",
+                "AWS_S3_ADDRESSING_STYLE": "path",
+            }
+        )
+        client = boto3.client(
+            "s3",
+            endpoint_url=env["AWS_S3_ENDPOINT_URL"],
+            region_name="eu-west-2",
+            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+        )
+        client.create_bucket(
+            Bucket="ehc-drill", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+        self.s3 = client
+        for path in (VAR / "media").rglob("*"):
+            if path.is_file():
+                client.upload_file(str(path), "ehc-drill", str(path.relative_to(VAR / "media")))
 
     def _nginx_start(self, env: dict[str, str]) -> None:
         folder = VAR / "nginx"

@@ -1,8 +1,8 @@
 """The many-process drill (scripts/cluster.py): production settings in separate processes on loopback,
 nginx with TLS in front of two gunicorn instances, two Celery workers, beat, Redis, and PostgreSQL
 through PgBouncer in session mode. A caseworker publishes a document (an upload) and a parent downloads
-it (sign-in codes and the "new document" email sent by the workers), and the requests land on both web
-instances; axe on every page."""
+it (sign-in codes and the "new document" email sent by the workers; the file kept in the S3 server),
+and the requests land on both web instances; axe on every page."""
 
 import re
 import time
@@ -53,6 +53,7 @@ def signed_in(browser, cluster, address: str):
 
 
 def test_a_document_published_on_one_instance_is_downloaded_on_the_other(browser, cluster, tmp_path):
+    stored_before = cluster.stored("oxfordshire/cases/")
     caseworker = signed_in(browser, cluster, CASEWORKER)
     caseworker.goto(cluster.url("oxfordshire", f"/cases/{CHILD}/documents/publish/"))
     assert_accessible(caseworker)
@@ -66,6 +67,8 @@ def test_a_document_published_on_one_instance_is_downloaded_on_the_other(browser
     caseworker.get_by_role("button", name="Publish to the family").click()
     expect(caseworker.locator(".govuk-notification-banner")).to_contain_text("Document published")
     assert_accessible(caseworker)
+    added = set(cluster.stored("oxfordshire/cases/")) - set(stored_before)
+    assert len(added) == 1, added  # the upload went to the S3 server, under the council's prefix
     told = mail_to(cluster, PARENT, 1)
     assert any("new document" in email.lower() for email in told), told[-1]
     assert "Mary" not in told[-1]  # what, never who
