@@ -24,8 +24,9 @@ limit_request_field_size = 8190
 # The proxy sets X-Forwarded-Proto; production settings trust it (SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
-# Paths only, never query strings (they can carry a search for a child's name).
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# Paths only, never query strings (they can carry a search for a child's name); the response's
+# X-Request-ID joins each line to the request's JSON log lines (config/logs.py).
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
 
 
 def child_exit(server, worker):

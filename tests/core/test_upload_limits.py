@@ -226,6 +226,7 @@ def test_the_web_servers_access_logs_write_paths_without_query_strings():
     namespace = runpy.run_path(str(deploy / "gunicorn.conf.py"))
     gunicorn_format = namespace["access_log_format"]
     assert "%(U)s" in gunicorn_format
+    assert "%({x-request-id}o)s" in gunicorn_format  # joins the line to the request's JSON logs
     for leak in ("%(r)s", "%(q)s", "%(f)s", "%(a)s", "{cookie}"):
         assert leak not in gunicorn_format
     nginx = (deploy / "nginx.conf").read_text()
