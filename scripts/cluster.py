@@ -34,6 +34,7 @@ import environ
 import psycopg
 from psycopg import sql
 
+from scripts.loopback import free_port
 from scripts.pooler import Pooler, pooler_start
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +42,6 @@ VAR = ROOT / "var" / "cluster"
 PY = str(ROOT / ".venv" / "bin" / "python")
 BIN = ROOT / ".venv" / "bin"
 COUNCIL_HOSTS = ("oxfordshire", "worcestershire", "hertfordshire", "nelincs")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answers(port: int) -> bool:

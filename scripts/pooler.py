@@ -19,13 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.loopback import free_port
+
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

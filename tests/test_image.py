@@ -9,7 +9,6 @@ log lines."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from scripts.loopback import free_port
 from tests.test_settings import PRODUCTION_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +69,6 @@ def test_migrate_runs_every_schema_with_the_multiprocessing_executor():
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "oxfordshire" in result.stdout  # each council's schema was visited
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str, **headers: str) -> tuple[int, bytes, dict]:

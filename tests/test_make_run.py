@@ -4,7 +4,6 @@ demo councils are seeded and the server answers for each council, from a data di
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -13,14 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from scripts.loopback import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 PGDIR = "var/pg-smoke"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(port: int, host: str, path: str = "/") -> tuple[int, str]:

@@ -6,7 +6,6 @@ through another (gunicorn with the production settings, reading the same bucket 
 
 import datetime
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from core.models import AuditEvent, Notification
 from core.roles import Role
 from core.storage import CouncilS3Storage
 from ehc.models import AccessStatus, Attachment, CaseAccess, CaseDocument
+from scripts.loopback import free_port
 from tenants.configuration.models import CouncilConfiguration
 from tenants.models import Council
 from tests.conftest import host_client, sign_in
@@ -248,12 +248,6 @@ def test_the_councils_logo_is_served_from_s3(s3, oxfordshire):
 
 
 # One upload, two web processes ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
