@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI and root shells); /tmp is fine here.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -43,3 +44,17 @@ def database_settings(pgdata: Path, name: str = "postgres") -> dict:
         "HOST": ensure_running(pgdata),
         "PORT": "",
     }
+
+
+def database_url(database: dict, name: str | None = None) -> str:
+    """A DATABASE_URL for a Django DATABASES entry (database ``name`` when given), for processes started
+    from the tests or the drill: a socket directory (the embedded PostgreSQL's) is passed as
+    django-environ reads one, ``?host=/path``."""
+    user = quote(database.get("USER") or "postgres", safe="")
+    password = database.get("PASSWORD") or ""
+    credentials = f"{user}:{quote(password, safe='')}" if password else user
+    name = name or database["NAME"]
+    host = database.get("HOST") or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{credentials}@/{name}?host={quote(host)}"
+    return f"postgres://{credentials}@{host}:{database.get('PORT') or 5432}/{name}"

@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from contextlib import suppress
 from pathlib import Path
 
@@ -34,6 +33,7 @@ import environ
 import psycopg
 from psycopg import sql
 
+from config.embedded_pg import database_url
 from scripts.loopback import free_port
 from scripts.pooler import Pooler, pooler_start
 
@@ -133,12 +133,7 @@ class Cluster:
         return process
 
     def _database_url(self) -> str:
-        user = urllib.parse.quote(self.server.get("USER") or "postgres", safe="")
-        password = self.server.get("PASSWORD") or ""
-        credentials = f"{user}:{urllib.parse.quote(password, safe='')}" if password else user
-        host = urllib.parse.quote(self.server.get("HOST") or "127.0.0.1", safe="")  # a socket path too
-        port = f":{self.server['PORT']}" if self.server.get("PORT") else ""
-        return f"postgres://{credentials}@{host}{port}/{self.database}"
+        return database_url(self.server, self.database)
 
     def _admin(self, statement: sql.Composable) -> None:
         with psycopg.connect(

@@ -80,7 +80,11 @@ def pooler_start(*, upstream: dict, pool_mode: str, pool_size: int = 2) -> Poole
     )
     command = [PGBOUNCER, str(directory / "pgbouncer.ini")]
     if os.geteuid() == 0:  # pgbouncer refuses to run as root
-        owner = "postgres" if _user_exists("postgres") else "nobody"
+        host = upstream.get("HOST") or ""
+        if host.startswith("/"):  # a socket directory (the embedded PostgreSQL's): only its owner enters
+            owner = pwd.getpwuid(Path(host).stat().st_uid).pw_name
+        else:
+            owner = "postgres" if _user_exists("postgres") else "nobody"
         shutil.chown(directory, owner)
         for path in directory.iterdir():
             shutil.chown(path, owner)

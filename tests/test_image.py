@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from config.embedded_pg import database_url
 from scripts.loopback import free_port
 from tests.test_settings import PRODUCTION_ENV
 
@@ -40,8 +41,7 @@ def test_the_dockerfile_is_hadolint_clean():
 
 def production_env(**extra: str) -> dict[str, str]:
     """Production settings on the test database and Redis, as the image's environment would give them."""
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url(connection.settings_dict)
     keep = {"LANG", "LC_ALL", "TMPDIR"}
     return {
         **{key: value for key, value in os.environ.items() if key in keep},

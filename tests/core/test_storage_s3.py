@@ -25,6 +25,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from moto.server import ThreadedMotoServer
 
+from config.embedded_pg import database_url
 from core.models import AuditEvent, Notification
 from core.roles import Role
 from core.storage import CouncilS3Storage
@@ -283,10 +284,7 @@ def production_web(s3, s3_endpoint, committed):
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "test-only-not-secret",  # the test settings' key, so the test client's session holds
         "ALLOWED_HOSTS": ".localhost",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
+        "DATABASE_URL": database_url(database),
         "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "SMS_BACKEND": "core.notifications.FileSMSBackend",
