@@ -5,6 +5,7 @@ and recorded by the service's name alone."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Prefetch
 from django.dispatch import Signal
@@ -30,7 +31,10 @@ class PortalAdvice:
     - ``link_template`` and ``section_template``: the case page's "On this page" link and its section,
       after the form;
     - ``written(case=)``: the id of each request event whose advice the family may read on the portal,
-      to the link to read it (one query).
+      to the link to read it (one query);
+    - ``for_plan(case=)``: each piece of advice submitted on the portal for the case, as the plan editor
+      offers it to start sections B to G and K from (``AdviceForPlan``), oldest first (a fixed number of
+      queries, however many teams answered).
     """
 
     prefix: str
@@ -41,6 +45,27 @@ class PortalAdvice:
     link_template: str
     section_template: str
     written: Callable[..., dict[int, str]]
+    for_plan: Callable[..., list["AdviceForPlan"]]
+
+
+@dataclass(frozen=True)
+class AdviceForPlan:
+    """One team's submitted advice, as the plan is started from it. ``source_key`` is
+    "advice:<id of the case event that asked>"; ``source`` names it on the plan ("Speech and language
+    therapy advice, 3 Mar 2026"). Areas are the keys of ehc.models.NeedArea (the advice template's areas).
+
+    - ``needs``: (area, what the team wrote as the child's needs in that area), one per area answered;
+    - ``outcomes``: (area or "" when the team's words match no area, outcome, steps);
+    - ``provision``: (the outcome it supports, as the team wrote it, the provision).
+    """
+
+    source_key: str
+    source: str
+    team: str
+    submitted_on: date
+    needs: tuple[tuple[str, str], ...] = ()
+    outcomes: tuple[tuple[str, str, str], ...] = ()
+    provision: tuple[tuple[str, str], ...] = ()
 
 
 _PORTAL_ADVICE: dict[str, PortalAdvice] = {}

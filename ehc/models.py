@@ -1,5 +1,7 @@
 """EHC needs assessment requests and their attachments, in the council's schema."""
 
+import uuid
+
 from django.conf import settings
 from django.db import connection, models
 
@@ -469,3 +471,197 @@ class Message(OfACase, models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# The EHC plan, written in the portal (issue 15). Every version is kept: the one being written (at most one
+# per case) and each issued draft and final, read-only once issued. Rows are copied into a new version with
+# their ``lineage``, so two versions can be compared row by row, section by section.
+
+
+class PlanSection(models.TextChoices):
+    """The sections of an EHC plan, as Regulation 12(1) sets them (STATUTORY.md)."""
+
+    A = "A", "The views, interests and aspirations of the child and their parents, or of the young person"
+    B = "B", "Special educational needs"
+    C = "C", "Health care needs related to special educational needs"
+    D = "D", "Social care needs related to special educational needs or a disability"
+    E = "E", "Outcomes"
+    F = "F", "Special educational provision"
+    G = "G", "Health care provision"
+    H1 = "H1", "Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970"
+    H2 = "H2", "Other social care provision"
+    I = "I", "Placement"  # noqa: E741 - the regulations' own letter
+    J = "J", "Personal budget"
+    K = "K", "Advice and information"
+
+
+NEED_SECTIONS = (PlanSection.B, PlanSection.C, PlanSection.D)
+PROVISION_SECTIONS = (PlanSection.F, PlanSection.G, PlanSection.H1, PlanSection.H2)
+
+
+class NeedArea(models.TextChoices):
+    """The four broad areas of need of the SEND Code of Practice (6.28), with health and social care, as the
+    health advice template names its advice areas (the same keys)."""
+
+    COMMUNICATION = "communication", "Communication and interaction"
+    COGNITION = "cognition", "Cognition and learning"
+    SEMH = "semh", "Social, emotional and mental health"
+    SENSORY_PHYSICAL = "sensory_physical", "Sensory and/or physical needs"
+    HEALTH = "health", "Health care needs"
+    SOCIAL_CARE = "social_care", "Social care needs"
+    ADULTHOOD = "adulthood", "Preparing for adulthood"
+
+
+class PlanKind(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FINAL = "final", "Final"
+
+
+class PlanStatus(models.TextChoices):
+    WORKING = "working", "Being written"
+    ISSUED = "issued", "Issued"
+
+
+class PlanVersion(OfACase, models.Model):
+    """One version of a child's EHC plan. ``number`` counts the versions of the case's plan from 1; a
+    working version is edited by the caseworker, an issued one never changes again."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_versions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=PlanKind.choices, default=PlanKind.DRAFT)
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.WORKING)
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The issued version this one started from",
+    )
+    # Section A, and the sections that are one answer rather than rows.
+    views = models.TextField("Section A", blank=True)
+    placement_name = models.CharField("Name of the school or institution", max_length=200, blank=True)
+    placement_type = models.CharField(
+        "Type of school or institution", max_length=30, choices=SettingType.choices, blank=True
+    )
+    personal_budget = models.TextField("Section J", blank=True)
+    # Sections the caseworker has said have nothing in them for this child ("No health care needs have been
+    # identified"), by letter: an empty section that is not listed here is a gap (ehc.plans.gaps).
+    nothing_in = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    issued_on = models.DateField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The issued PDF, in the family's Items to view.
+    document = models.OneToOneField(
+        CaseDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_version"
+    )
+
+    class Meta:
+        ordering = ["case_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="plan_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="working"), name="plan_one_working_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="working", issued_at__isnull=True)
+                | models.Q(status="issued", issued_at__isnull=False, issued_on__isnull=False),
+                name="plan_issued_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} plan v{self.number} ({self.kind}, {self.status})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status == PlanStatus.WORKING
+
+
+class PlanRow(models.Model):
+    """What every row of a plan has: its version, its place in its section, where it came from, and its
+    lineage (the same in every copy of the row, so versions can be compared)."""
+
+    position = models.PositiveIntegerField(default=0)
+    # Where the row was started from, as the editor and the PDF show it ("Speech and language therapy
+    # advice, 3 Mar 2026"); empty for a row the caseworker wrote. ``source_key`` says which source:
+    # "request" (the family's request) or "advice:<id of the case event that asked>".
+    source = models.CharField(max_length=200, blank=True)
+    source_key = models.CharField(max_length=60, blank=True)
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class PlanNeed(PlanRow):
+    """A need in section B, C or D, in an area of need."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="needs")
+    section = models.CharField(max_length=2, choices=[(s.value, s.label) for s in NEED_SECTIONS])
+    area = models.CharField(max_length=30, choices=NeedArea.choices)
+    description = models.TextField()
+
+    class Meta(PlanRow.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class PlanOutcome(PlanRow):
+    """An outcome in section E: its area of need, what the child will achieve, and the steps towards it."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="outcomes")
+    area = models.CharField(max_length=30, choices=NeedArea.choices)
+    outcome = models.TextField()
+    steps = models.TextField(blank=True)
+
+    class Meta(PlanRow.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.outcome[:60]
+
+
+class PlanProvision(PlanRow):
+    """Provision in section F, G, H1 or H2, specified and quantified: what, who provides it, how often, and
+    the outcome it serves (a row whose outcome was removed has none: a gap to close before issuing)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="provisions")
+    section = models.CharField(max_length=2, choices=[(s.value, s.label) for s in PROVISION_SECTIONS])
+    provision = models.TextField()
+    provider = models.CharField("Who provides it", max_length=200, blank=True)
+    frequency = models.CharField("How often", max_length=200, blank=True)
+    outcome = models.ForeignKey(
+        PlanOutcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="provisions"
+    )
+
+    class Meta(PlanRow.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.provision[:60]
+
+
+class PlanInformation(PlanRow):
+    """A piece of advice or information in section K: what it is, who gave it, and its date."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="information")
+    description = models.CharField(max_length=300)
+    provided_by = models.CharField(max_length=200, blank=True)
+    dated = models.DateField(null=True, blank=True)
+
+    class Meta(PlanRow.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.description[:60]

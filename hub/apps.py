@@ -12,7 +12,7 @@ class HubConfig(AppConfig):
         from core.staff.services import staff_invitation_accepted  # noqa: PLC0415
         from hub.advice.services import advice_due_dates_follow, advice_request_send_chosen  # noqa: PLC0415
         from hub.everywhere.selectors import health_councils_of  # noqa: PLC0415
-        from hub.reading.selectors import advice_requests_prefetch, advice_written_for_family  # noqa: PLC0415
+        from hub.reading.selectors import advice_for_plan, advice_requests_prefetch, advice_written_for_family  # noqa: PLC0415
         from hub.teams.selectors import TEAM_CHOICE, health_places_of, health_team_choices  # noqa: PLC0415
         from hub.teams.services import team_place_from_invitation  # noqa: PLC0415
 
@@ -32,5 +32,6 @@ class HubConfig(AppConfig):
                 link_template="hub/advice/_case_page_link.html",
                 section_template="hub/advice/_case_page_section.html",
                 written=advice_written_for_family,
+                for_plan=advice_for_plan,
             )
         )

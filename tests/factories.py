@@ -28,6 +28,11 @@ from ehc.models import (
     CaseAccess,
     CaseDocument,
     Message,
+    PlanInformation,
+    PlanNeed,
+    PlanOutcome,
+    PlanProvision,
+    PlanVersion,
     RequestStatus,
 )
 from ehc.workflow import Action, Stage
@@ -323,3 +328,62 @@ def advice_asked(*, case: Case, team: HealthTeam, by=None, requested_on: datetim
     """A health team asked for advice on a case in its assessment, as the case page's "Request advice"
     does it (the event, the request, its due date and the email to the team)."""
     return advice_request_send(case=case, team=team, by=by, requested_on=requested_on or timezone.localdate())
+
+
+class PlanVersionFactory(factory.django.DjangoModelFactory):
+    """A version of a case's plan, being written (a working draft) unless told otherwise."""
+
+    class Meta:
+        model = PlanVersion
+
+    case = factory.SubFactory(CaseFactory, stage=Stage.ASSESSMENT)
+    number = factory.Sequence(lambda n: n + 1)
+    views = "Amir loves trains and wants to travel on his own to college."
+
+
+class PlanNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanNeed
+
+    version = factory.SubFactory(PlanVersionFactory)
+    section = "B"
+    area = "communication"
+    description = factory.Sequence(lambda n: f"Need {n}: finds it hard to follow spoken instructions")
+    position = factory.Sequence(lambda n: n)
+
+
+class PlanOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanOutcome
+
+    version = factory.SubFactory(PlanVersionFactory)
+    area = "communication"
+    outcome = factory.Sequence(lambda n: f"Outcome {n}: will follow a two-step instruction in class")
+    steps = "By the end of the term, with a visual prompt"
+    position = factory.Sequence(lambda n: n)
+
+
+class PlanProvisionFactory(factory.django.DjangoModelFactory):
+    """Provision in section F serving an outcome of the same version."""
+
+    class Meta:
+        model = PlanProvision
+
+    version = factory.SubFactory(PlanVersionFactory)
+    section = "F"
+    provision = factory.Sequence(lambda n: f"Provision {n}: speech and language therapy in school")
+    provider = "Speech and language therapist"
+    frequency = "1 hour a week for 6 weeks"
+    outcome = factory.SubFactory(PlanOutcomeFactory, version=factory.SelfAttribute("..version"))
+    position = factory.Sequence(lambda n: n)
+
+
+class PlanInformationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanInformation
+
+    version = factory.SubFactory(PlanVersionFactory)
+    description = factory.Sequence(lambda n: f"Advice {n}")
+    provided_by = "Speech and language therapy"
+    dated = datetime.date(2026, 3, 3)
+    position = factory.Sequence(lambda n: n)

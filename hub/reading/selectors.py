@@ -3,7 +3,12 @@ the staff case page's section on each team asked, and the family's links from SE
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from ehc.hooks import AdviceForPlan
+from ehc.models import NeedArea
+from hub.advice.definitions import ADVICE_AREAS
 from hub.models import AdviceRequest, AdviceStatus
 
 
@@ -24,3 +29,53 @@ def advice_written_for_family(*, case) -> dict[int, str]:
         advice.event_id: reverse("family_advice_view", args=[case.reference, advice.pk])
         for advice in submitted
     }
+
+
+# The advice template's areas are ehc.models.NeedArea's keys; an outcome's "Advice area" is typed, so it is
+# matched to an area by the area's key or label, ignoring case, and left for the caseworker otherwise.
+_AREA_WORDS = {word.lower(): key for key, label in NeedArea.choices for word in (key, label)}
+
+
+def _rows(answer) -> list[dict]:
+    return [row for row in answer or [] if isinstance(row, dict)]
+
+
+def advice_for_plan(*, case) -> list[AdviceForPlan]:
+    """Each team's submitted advice on the case, as the plan is started from it (one query)."""
+    submitted = (
+        case.advice_requests.filter(status=AdviceStatus.SUBMITTED)
+        .select_related("team")
+        .order_by("submitted_at", "id")
+    )
+    found = []
+    for advice in submitted:
+        answers = advice.answers or {}
+        submitted_on = timezone.localdate(advice.submitted_at) if advice.submitted_at else advice.requested_on
+        found.append(
+            AdviceForPlan(
+                source_key=f"advice:{advice.event_id}",
+                source=f"{advice.team.name} advice, {date_format(submitted_on, 'j M Y')}",
+                team=advice.team.name,
+                submitted_on=submitted_on,
+                needs=tuple(
+                    (area, answers[f"{area}_needs"].strip())
+                    for area, _ in ADVICE_AREAS
+                    if str(answers.get(f"{area}_needs") or "").strip()
+                ),
+                outcomes=tuple(
+                    (
+                        _AREA_WORDS.get(str(row.get("area") or "").strip().lower(), ""),
+                        str(row.get("outcome") or "").strip(),
+                        str(row.get("steps") or "").strip(),
+                    )
+                    for row in _rows(answers.get("outcomes"))
+                    if str(row.get("outcome") or "").strip()
+                ),
+                provision=tuple(
+                    (str(row.get("outcome") or "").strip(), str(row.get("provision") or "").strip())
+                    for row in _rows(answers.get("provision"))
+                    if str(row.get("provision") or "").strip()
+                ),
+            )
+        )
+    return found
