@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from ehc.case_forms import views as case_form_views
 from ehc.cases import views as case_views
@@ -8,10 +8,14 @@ from ehc.entry import views as entry_views
 from ehc.family import views as family_views
 from ehc.invitations import views as invitation_views
 from ehc.messages import views as message_views
+from ehc.plans import views as plan_views
+from ehc.plans.urls import PlanSectionConverter
 from ehc.records import views as record_views
 from ehc.requests import views as request_views
 from ehc.timeliness import views as timeliness_views
 from ehc.workspace import views as workspace_views
+
+register_converter(PlanSectionConverter, "plansection")
 
 urlpatterns = [
     path("ehc-needs-assessment/", request_views.start, name="request_start"),
@@ -33,6 +37,10 @@ urlpatterns = [
     path("cases/new/paper/", entry_views.case_new_paper, name="case_new_paper"),
     path("cases/new/existing-plan/", entry_views.case_new_existing, name="case_new_existing"),
     path("cases/<str:reference>/", case_views.case_page, name="case_page"),
+    path("cases/<str:reference>/plan/", plan_views.plan_page, name="plan_page"),
+    path("cases/<str:reference>/plan/start/", plan_views.plan_start, name="plan_start"),
+    path("cases/<str:reference>/plan/bring-in/", plan_views.plan_bring_in, name="plan_bring_in"),
+    path("cases/<str:reference>/plan/<plansection:section>/", plan_views.plan_section, name="plan_section"),
     path("cases/<str:reference>/records/", record_views.case_records, name="case_records"),
     path("cases/<str:reference>/allocate/", case_views.case_allocate, name="case_allocate"),
     path("cases/<str:reference>/exceptions/add/", case_views.case_exception_add, name="case_exception_add"),

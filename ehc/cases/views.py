@@ -38,6 +38,7 @@ from ehc.models import (
     CeasingReason,
     ExceptionKind,
 )
+from ehc.plans.selectors import PLAN_STAGES
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, Action, Stage, allowed_actions
 
 PAGE_SIZE = 25
@@ -206,6 +207,7 @@ def case_page(request, reference):
         "errors": errors,
         "posted": posted,
         "today": timezone.localdate(),
+        "plan_open": case.stage in PLAN_STAGES,
     }
     return render(request, "ehc/cases/page.html", context, status=400 if errors else 200)
 
