@@ -25,6 +25,7 @@ from ehc.models import (
     CaseAccess,
     CaseEvent,
     Message,
+    PlanVersion,
     RequestStatus,
 )
 from ehc.workflow import Action, Stage
@@ -60,6 +61,9 @@ STAFF_READS = {
     "case_advice_view",
     "case_advice_pdf",
     "case_advice_file",
+    "plan_page",
+    "plan_start",  # walked with no plan started (once started it sends the caseworker to the plan)
+    "plan_section",
 }
 # SEND managers and council admins only (late final plans, by child): walked as the council admin.
 MANAGER_READS = {"case_timeliness"}
@@ -83,6 +87,7 @@ ACTIONS = {
     "case_access_resend": "POST only: sends an invitation again (case_item_for_staff, audited)",
     "case_access_activate": "POST only: activates a family member's access (case_item_for_staff)",
     "family_form_start": "POST only: the family starts a form about their own child",
+    "plan_bring_in": "POST only: brings a team's advice into the plan (case_for_staff, audited)",
 }
 # The family's own reads of their own child's record: not audited as reads (the issue: "by anyone other
 # than the family itself"); their downloads are (document.downloaded, advice.file_downloaded, ...).
@@ -270,6 +275,7 @@ def world(councils):
             status=AdviceStatus.SUBMITTED, version=advice_template_version(), submitted_at=timezone.now()
         )
         answered_file = _stored(AdviceAttachment, advice_request=answered)
+        PlanVersion.objects.create(case=case, number=1, views="Walter's views")
         late = Case.objects.create(
             reference=f"CASE-L{uuid.uuid4().hex[:7].upper()}",
             child_first_name="Late",
@@ -295,6 +301,7 @@ def world(councils):
         "case_message_reply": {"pk": message.pk},
         "case_advice": {"pk": answered.pk, "file_id": answered_file.pk},
         "hub": {"pk": writing.pk, "file_id": writing_file.pk},
+        "plan_section": {"section": "B"},
     }
     return {
         "council": council,
@@ -342,6 +349,9 @@ def test_each_read_of_a_childs_record_leaves_an_audit_row(name, who, world):
     path = _path(routes[name], name, world["arguments"])
     if name == "case_timeliness":
         path += "?year=2026"
+    if name == "plan_start":  # the start page is for a case whose plan is not started
+        with schema_context("nelincs"):
+            PlanVersion.objects.filter(case=world["case"]).delete()
     if name == "case_list":  # other tests' cases may fill the first page: search for this child
         path += f"?q={world['case'].reference}"
     with schema_context("nelincs"):

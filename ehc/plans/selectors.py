@@ -195,9 +195,7 @@ def _advice_source(advice: AdviceForPlan) -> PlanSource:
         parts.append(
             "needs in "
             + " and ".join(
-                s
-                for s, n in (("section B", len(advice.needs) - health), ("section C", health))
-                if n
+                s for s, n in (("section B", len(advice.needs) - health), ("section C", health)) if n
             )
             + f" ({len(advice.needs)})"
         )
@@ -222,10 +220,9 @@ def plan_sources(*, case: Case) -> PlanSources:
     queries: the request, the portal's advice, the advice events, the documents."""
     advice = portal_advice()
     on_portal = advice.for_plan(case=case) if advice else []
+    advice_actions = (Action.REQUEST_ADVICE, Action.RECORD_ADVICE)
     events = list(
-        CaseEvent.objects.filter(case=case, action__in=(Action.REQUEST_ADVICE, Action.RECORD_ADVICE)).order_by(
-            "happened_on", "id"
-        )
+        CaseEvent.objects.filter(case=case, action__in=advice_actions).order_by("happened_on", "id")
     )
     asked = {event.pk: event for event in events if event.action == Action.REQUEST_ADVICE}
     on_portal_keys = {a.source_key for a in on_portal}
@@ -243,7 +240,8 @@ def plan_sources(*, case: Case) -> PlanSources:
         information.append(
             PlanSource(
                 key=key,
-                label=f"{service} advice, {date_format(event.happened_on, 'j M Y')} (received outside the portal)",
+                label=f"{service} advice, {date_format(event.happened_on, 'j M Y')} "
+                "(received outside the portal)",
                 adds="Listed in section K",
                 information=((f"{service} advice", service, event.happened_on),),
             )

@@ -31,6 +31,7 @@ from ehc.plans.selectors import PLAN_STAGES, PlanSource, plan_sources
 
 ISSUED = "This version of the plan has been issued and can no longer be changed"
 NOT_SECTION = "There is no such section of the plan"
+NOT_YET = "A plan is written once the council has decided to assess the child's needs"
 
 
 def _words(text: str) -> str:
@@ -104,7 +105,8 @@ def _rows_from(source: PlanSource, *, version: PlanVersion, rows: _NewRows, at: 
             outcomes.setdefault(_words(text), row)
         for supports, text in advice.provision:
             outcome = outcomes.get(_words(supports)) if supports else None
-            section = PlanSection.G if outcome is not None and outcome.area == NeedArea.HEALTH else PlanSection.F
+            health = outcome is not None and outcome.area == NeedArea.HEALTH
+            section = PlanSection.G if health else PlanSection.F
             rows.provisions.append(
                 (
                     PlanProvision(
@@ -133,9 +135,11 @@ def plan_start(*, case: Case, chosen, by) -> PlanVersion:
     is not at a stage where a plan is written."""
     chosen = set(chosen or ())
     with transaction.atomic():
-        locked = Case.objects.select_for_update(of=("self",)).select_related("request__version").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",)).select_related("request__version").get(pk=case.pk)
+        )
         if locked.stage not in PLAN_STAGES:
-            raise ValidationError("A plan is written once the council has decided to assess the child's needs")
+            raise ValidationError(NOT_YET)
         if PlanVersion.objects.filter(case=locked).exists():
             raise ValidationError("The plan has been started already")
         sources = [s for s in plan_sources(case=locked).all() if s.key in chosen]
@@ -192,7 +196,11 @@ def plan_rows_bring_in(*, version: PlanVersion, source_key: str, by) -> int:
 # called on the page, and its inputs with the longest each may be.
 ROW_KINDS = {
     "need": {"model": PlanNeed, "noun": "need", "fields": {"area": 30, "description": None}},
-    "outcome": {"model": PlanOutcome, "noun": "outcome", "fields": {"area": 30, "outcome": None, "steps": None}},
+    "outcome": {
+        "model": PlanOutcome,
+        "noun": "outcome",
+        "fields": {"area": 30, "outcome": None, "steps": None},
+    },
     "provision": {
         "model": PlanProvision,
         "noun": "provision",
@@ -247,7 +255,8 @@ def _row_problems(kind: str, key: str, values: dict, outcomes: set[int]) -> tupl
     for name, longest in spec["fields"].items():
         value = str(values.get(name) or "").strip()
         if longest and len(value) > longest:
-            errors[f"{prefix}-{name}"] = f"{name.replace('_', ' ').capitalize()} must be {longest} characters or fewer"
+            words = name.replace("_", " ").capitalize()
+            errors[f"{prefix}-{name}"] = f"{words} must be {longest} characters or fewer"
         clean[name] = value
     if "area" in clean and clean["area"] and clean["area"] not in NeedArea.values:
         errors[f"{prefix}-area"] = "Select an area of need from the list"
@@ -363,31 +372,20 @@ def _rows_save(locked: PlanVersion, section: PlanSection, kind: str, posted: lis
         row = existing.get(int(key)) if key.isdigit() else None
         if key.isdigit() and row is None:
             continue  # removed meanwhile (another tab): nothing to save it to
-        if values.get("remove"):
+        if values.get("remove") or (row is None and _blank({k: v for k, v in values.items() if k != "key"})):
             if row is not None:
                 gone.append(row.pk)
-            continue
-        if row is None and _blank({k: v for k, v in values.items() if k != "key"}):
-            continue  # the empty row "Add another" gave, left empty
+            continue  # removed, or the empty row "Add another" gave, left empty
         clean, errors = _row_problems(kind, key, values, outcomes)
         if errors:
             saved.errors.update(errors)
-            continue
-        if row is None:
+        elif row is None:
             row = model(version=locked, position=position, **clean)
             if kind in {"need", "provision"}:
                 row.section = section
             new.append((key, row))
-        else:
-            fields = [name for name, value in clean.items() if getattr(row, name) != value]
-            if row.position != position:
-                row.position = position
-                fields.append("position")
-            for name in fields:
-                if name != "position":
-                    setattr(row, name, clean[name])
-            if fields:
-                changed.append(row)
+        elif _row_changed(row, clean, position):
+            changed.append(row)
     if gone:
         model.objects.filter(pk__in=gone).delete()  # an outcome's provision keeps going, with no outcome
     if changed:
@@ -395,3 +393,14 @@ def _rows_save(locked: PlanVersion, section: PlanSection, kind: str, posted: lis
     model.objects.bulk_create([row for _, row in new])
     saved.added = {key: row.pk for key, row in new}
     saved.changed, saved.removed = len(changed), len(gone)
+
+
+def _row_changed(row, clean: dict, position: int) -> bool:
+    """Set what was typed on the row; whether anything changed."""
+    changed = row.position != position
+    row.position = position
+    for name, value in clean.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed

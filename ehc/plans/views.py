@@ -32,7 +32,13 @@ from ehc.plans.selectors import (
 
 # Where the issuing engineer's buttons go on the plan page, once that template exists (ehc/plans/issued/).
 ISSUE_ACTIONS = "ehc/plans/issued/_actions.html"
-ROW_NOUNS = {"need": "need", "outcome": "outcome", "provision": "provision", "information": "advice or information"}
+ROW_NOUNS = {
+    "need": "need",
+    "outcome": "outcome",
+    "provision": "provision",
+    "information": "advice or information",
+}
+TEXT_INPUTS = ("views", "placement_name", "placement_type", "personal_budget")
 
 
 def _template_if_any(name: str) -> str:
@@ -50,6 +56,7 @@ def _section_url(reference: str, section: str, field: str = "") -> str:
 def _section_summaries(case, version, rows, gaps) -> list[dict]:
     """Each section of the version as the plan page lists it: its state and its gaps."""
     nothing = set(version.nothing_in or ())
+    written = {PlanSection.A: version.views, PlanSection.J: version.personal_budget}
     found = []
     for section in PlanSection:
         kind = services.row_kind_of(section)
@@ -58,7 +65,7 @@ def _section_summaries(case, version, rows, gaps) -> list[dict]:
             count = len(in_section)
             noun = ROW_NOUNS[kind]
             state = f"{count} {noun if count == 1 or noun.endswith('information') else noun + 's'}"
-        elif section == PlanSection.A and version.views.strip() or section == PlanSection.J and version.personal_budget.strip():
+        elif written.get(section, "").strip():
             state = "Written"
         elif section == PlanSection.I and version.placement_name.strip():
             state = version.placement_name
@@ -164,7 +171,9 @@ def plan_bring_in(request, reference):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Advice brought into the plan: {added} rows added, each marked with its source.")
+        messages.success(
+            request, f"Advice brought into the plan: {added} rows added, each marked with its source."
+        )
     return redirect("plan_page", reference=case.reference)
 
 
@@ -187,7 +196,9 @@ def _row_shown(kind: str, key: str, values: dict, *, source: str = "", errors: d
         "prefix": prefix,
         "values": values,
         "source": source,
-        "errors": {name: (errors or {}).get(f"{prefix}-{name}", "") for name in services.ROW_KINDS[kind]["fields"]},
+        "errors": {
+            name: (errors or {}).get(f"{prefix}-{name}", "") for name in services.ROW_KINDS[kind]["fields"]
+        },
         "is_new": not str(key).isdigit(),
     }
 
@@ -247,7 +258,7 @@ def plan_section(request, reference, section):
     if request.method == "POST":
         nothing = bool(request.POST.get("nothing"))
         posted = _rows_posted(request.POST, kind) if kind else None
-        text = {name: request.POST.get(name, "") for name in ("views", "placement_name", "placement_type", "personal_budget")}
+        text = {name: request.POST.get(name, "") for name in TEXT_INPUTS}
         try:
             saved = services.plan_section_save(
                 version=version, section=section, by=request.user, rows=posted, text=text, nothing=nothing
@@ -265,7 +276,7 @@ def plan_section(request, reference, section):
     rows = []
     if kind:
         stored = plan_section_rows(version=version, section=section)
-        adding = request.GET.get("add") == "1" or (request.method == "POST" and request.POST.get("action") == "add")
+        adding = request.GET.get("add") == "1" or request.POST.get("action") == "add"
         rows = _rows_shown(
             kind,
             stored,

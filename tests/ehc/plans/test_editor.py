@@ -49,12 +49,23 @@ SALT_ANSWERS = {
     "communication_needs": "Finds it hard to follow spoken instructions in a busy classroom.",
     "health_needs": "Epilepsy: needs a care plan in school.",
     "outcomes": [
-        {"area": "Communication and interaction", "outcome": "Will follow a two-step instruction", "steps": "By July"},
-        {"area": "health", "outcome": "Will manage seizures safely in school", "steps": "Care plan known to staff"},
+        {
+            "area": "Communication and interaction",
+            "outcome": "Will follow a two-step instruction",
+            "steps": "By July",
+        },
+        {
+            "area": "health",
+            "outcome": "Will manage seizures safely in school",
+            "steps": "Care plan known to staff",
+        },
         {"area": "Flying", "outcome": "Will take part in PE", "steps": ""},
     ],
     "provision": [
-        {"outcome": "will follow a two-step   instruction", "provision": "Speech and language therapy in school"},
+        {
+            "outcome": "will follow a two-step   instruction",
+            "provision": "Speech and language therapy in school",
+        },
         {"outcome": "Will manage seizures safely in school", "provision": "Epilepsy training for staff"},
         {"outcome": "An outcome nobody wrote", "provision": "Visual timetable"},
     ],
@@ -95,7 +106,9 @@ def world(oxfordshire):
         )
         case = case_at(Stage.ASSESSMENT, request=request, child_first_name="Amir")
         today = timezone.localdate()
-        salt = _submitted(case, "Speech and language therapy", SALT_ANSWERS, today - datetime.timedelta(days=3))
+        salt = _submitted(
+            case, "Speech and language therapy", SALT_ANSWERS, today - datetime.timedelta(days=3)
+        )
         ot = _submitted(case, "Occupational therapy", OT_ANSWERS, today - datetime.timedelta(days=1))
         document = CaseDocumentFactory(case=case, description="Educational psychology report")
     client = sign_in(host_client("oxfordshire"), caseworker, oxfordshire)
@@ -155,7 +168,8 @@ def test_the_start_page_offers_each_source_ticked_and_starts_the_draft_from_them
         assert (training.section, training.outcome.outcome) == ("G", "Will manage seizures safely in school")
         assert provision["Visual timetable"].outcome is None  # matched no outcome: a gap
         assert provision["Occupational therapy programme"].outcome == outcomes["Will write a paragraph"]
-        assert therapy.source.startswith("Speech and language therapy") and "advice, " in therapy.source
+        assert therapy.source.startswith("Speech and language therapy")
+        assert "advice, " in therapy.source
         information = list(PlanInformation.objects.filter(version=version))
         assert [(i.description, i.source_key) for i in information] == [
             (f"{world['salt'].team.name} advice", salt_key),
@@ -169,7 +183,9 @@ def test_the_start_page_offers_each_source_ticked_and_starts_the_draft_from_them
 
 
 def test_nothing_is_brought_in_unless_ticked(world):
-    response = world["client"].post(world["base"] + "start/", {"bring_in": [f"advice:{world['ot'].event_id}"]})
+    response = world["client"].post(
+        world["base"] + "start/", {"bring_in": [f"advice:{world['ot'].event_id}"]}
+    )
     assert response.status_code == 302
     with schema_context("oxfordshire"):
         version = PlanVersion.objects.get(case=world["case"])
@@ -242,14 +258,21 @@ def test_a_section_page_shows_rows_with_their_source_and_saves_edits(draft):
             ("semh", "A new need", "B"),
         ]
         assert rows[0].source == "SALT advice, 3 Mar 2026"  # editing keeps where it came from
-        assert AuditEvent.objects.filter(action="plan.section_saved", subject=draft["case"].reference).exists()
+        assert AuditEvent.objects.filter(
+            action="plan.section_saved", subject=draft["case"].reference
+        ).exists()
 
 
 def test_add_another_saves_and_gives_an_empty_row_and_remove_takes_one_away(draft):
     client, base, need = draft["client"], draft["base"], draft["need"]
     response = client.post(
         base + "B/",
-        {"row": [str(need.pk)], f"need-{need.pk}-area": "communication", f"need-{need.pk}-description": "Kept", "action": "add"},
+        {
+            "row": [str(need.pk)],
+            f"need-{need.pk}-area": "communication",
+            f"need-{need.pk}-description": "Kept",
+            "action": "add",
+        },
     )
     assert response.status_code == 302
     assert response.url.endswith("?add=1#add-row")
@@ -257,14 +280,18 @@ def test_add_another_saves_and_gives_an_empty_row_and_remove_takes_one_away(draf
     assert 'id="need-new-0-description"' in html
     with schema_context("oxfordshire"):
         assert PlanNeed.objects.get(pk=need.pk).description == "Kept"
-    client.post(base + "B/", {"row": [str(need.pk), "new-0"], f"need-{need.pk}-remove": "1", "action": "save"})
+    client.post(
+        base + "B/", {"row": [str(need.pk), "new-0"], f"need-{need.pk}-remove": "1", "action": "save"}
+    )
     with schema_context("oxfordshire"):
         assert not PlanNeed.objects.filter(version=draft["version"]).exists()
 
 
 def test_removing_an_outcome_leaves_its_provision_without_one(draft):
     client, base, outcome = draft["client"], draft["base"], draft["outcome"]
-    client.post(base + "E/", {"row": [str(outcome.pk)], f"outcome-{outcome.pk}-remove": "1", "action": "save"})
+    client.post(
+        base + "E/", {"row": [str(outcome.pk)], f"outcome-{outcome.pk}-remove": "1", "action": "save"}
+    )
     with schema_context("oxfordshire"):
         provision = PlanProvision.objects.get(pk=draft["provision"].pk)
         assert provision.outcome is None
@@ -338,12 +365,15 @@ def test_an_issued_version_is_refused(draft):
     # No version being written: the section page goes back to the plan, which lists the issued one.
     assert draft["client"].get(draft["base"] + "B/").url == draft["base"]
     page = draft["client"].get(draft["base"]).content.decode()
-    assert "Issued versions" in page and "Version 1" in page
+    assert "Issued versions" in page
+    assert "Version 1" in page
 
 
 def test_other_councils_parents_and_education_professionals_are_refused(draft, worcestershire):
     base = draft["base"]
-    worcs = sign_in(host_client("worcestershire"), council_person("caseworker@worcestershire.example"), worcestershire)
+    worcs = sign_in(
+        host_client("worcestershire"), council_person("caseworker@worcestershire.example"), worcestershire
+    )
     for path in (base, base + "start/", base + "B/"):
         assert worcs.get(path).status_code == 404
     with schema_context("oxfordshire"):
