@@ -38,12 +38,13 @@ def plan_gaps(
 
     def empty(section: PlanSection, has: bool) -> None:
         if not has and section not in nothing:
+            label = section.label[0].lower() + section.label[1:]  # "... Persons Act 1970" keeps its capitals
             gaps.append(
                 PlanGap(
                     section,
                     f"section-{section.value}",
-                    f"Section {section.value} ({section.label.lower()}) is empty: add to it, or say there is "
-                    "nothing in it for this child",
+                    f"Section {section.value} ({label}) is empty: add to it, or say there is nothing in "
+                    "it for this child",
                 )
             )
 

@@ -63,8 +63,8 @@ def _section_summaries(case, version, rows, gaps) -> list[dict]:
         in_section = rows.in_section(section) if kind else []
         if kind and in_section:
             count = len(in_section)
-            noun = ROW_NOUNS[kind]
-            state = f"{count} {noun if count == 1 or noun.endswith('information') else noun + 's'}"
+            noun = "item" if kind == "information" else ROW_NOUNS[kind]
+            state = f"{count} {noun if count == 1 else noun + 's'}"
         elif written.get(section, "").strip():
             state = "Written"
         elif section == PlanSection.I and version.placement_name.strip():

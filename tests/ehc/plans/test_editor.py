@@ -441,3 +441,17 @@ def test_a_request_not_submitted_offers_no_section_a(world):
         world["case"].request.status = RequestStatus.DRAFT
         world["case"].request.save()
     assert "request" not in _all_keys(world)
+
+
+def test_the_case_page_links_to_the_plan_once_the_council_assesses(world, oxfordshire):
+    client = world["client"]
+    assert (
+        f'href="/cases/{world["case"].reference}/plan/"'
+        in client.get(f"/cases/{world['case'].reference}/").content.decode()
+    )
+    with schema_context("oxfordshire"):
+        early = case_at(Stage.DECISION_TO_ASSESS)
+    page = client.get(f"/cases/{early.reference}/").content.decode()
+    assert "Write the plan" not in page
+    assert client.get(f"/cases/{early.reference}/plan/start/").status_code == 404
+    assert "Start the draft plan" not in client.get(f"/cases/{early.reference}/plan/").content.decode()
