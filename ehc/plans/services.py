@@ -4,12 +4,14 @@ transaction that locks the row it changes and writes an audit row; only a versio
 (an issued one is refused here, whichever page asks)."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from core.inputs import whole_number
 from core.services import audit_record
 from ehc.hooks import AdviceForPlan
 from ehc.models import (
@@ -214,6 +216,10 @@ ROW_KINDS = {
 }
 
 
+# The key of a row the page added and that is not saved yet ("new-0"); a saved row's key is its id.
+NEW_ROW = re.compile(r"new-[0-9]{1,4}")
+
+
 def row_kind_of(section: str) -> str | None:
     if section in NEED_SECTIONS:
         return "need"
@@ -270,9 +276,10 @@ def _row_problems(kind: str, key: str, values: dict, outcomes: set[int]) -> tupl
         if not clean["provision"]:
             errors[f"{prefix}-provision"] = "Enter the provision, or remove this row"
         chosen = clean["outcome"]
-        if chosen and (not chosen.isdigit() or int(chosen) not in outcomes):
+        outcome_id = whole_number(chosen)
+        if chosen and outcome_id not in outcomes:
             errors[f"{prefix}-outcome"] = "Select an outcome of this plan"
-        clean["outcome_id"] = int(chosen) if chosen.isdigit() and int(chosen) in outcomes else None
+        clean["outcome_id"] = outcome_id if outcome_id in outcomes else None
         del clean["outcome"]
     if kind == "information":
         if not clean["description"]:
@@ -369,9 +376,10 @@ def _rows_save(locked: PlanVersion, section: PlanSection, kind: str, posted: lis
     changed, new, gone = [], [], []
     for position, values in enumerate(posted, start=1):
         key = str(values.get("key", ""))
-        row = existing.get(int(key)) if key.isdigit() else None
-        if key.isdigit() and row is None:
-            continue  # removed meanwhile (another tab): nothing to save it to
+        pk = whole_number(key)
+        row = existing.get(pk) if pk is not None else None
+        if (pk is not None and row is None) or (pk is None and not NEW_ROW.fullmatch(key)):
+            continue  # removed meanwhile (another tab), or no row of the page
         if values.get("remove") or (row is None and _blank({k: v for k, v in values.items() if k != "key"})):
             if row is not None:
                 gone.append(row.pk)

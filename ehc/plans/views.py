@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import role_required
 from core.errors import errors_by_field
+from core.inputs import whole_number
 from core.roles import STAFF_ROLES
 from ehc.cases.access import case_for_staff
 from ehc.models import Case, NeedArea, PlanSection, SettingType
@@ -186,6 +187,7 @@ def _rows_posted(post, kind: str) -> list[dict]:
             **{name: post.get(f"{kind}-{key}-{name}", "") for name in names},
         }
         for key in post.getlist("row")
+        if whole_number(key) is not None or services.NEW_ROW.fullmatch(key)
     ]
 
 
@@ -199,7 +201,7 @@ def _row_shown(kind: str, key: str, values: dict, *, source: str = "", errors: d
         "errors": {
             name: (errors or {}).get(f"{prefix}-{name}", "") for name in services.ROW_KINDS[kind]["fields"]
         },
-        "is_new": not str(key).isdigit(),
+        "is_new": whole_number(str(key)) is None,
     }
 
 
@@ -227,7 +229,7 @@ def _rows_shown(kind, stored, posted=None, saved=None, *, add: bool = False) -> 
                 continue
             key = str(saved.added.get(key, key))
             row = by_pk.pop(key, None)
-            if row is None and key.isdigit():
+            if row is None and whole_number(key) is not None:
                 continue  # removed meanwhile
             typed = {name: values[name] for name in services.ROW_KINDS[kind]["fields"]}
             if row is None and not any(str(v).strip() for v in typed.values()):

@@ -455,3 +455,33 @@ def test_the_case_page_links_to_the_plan_once_the_council_assesses(world, oxford
     assert "Write the plan" not in page
     assert client.get(f"/cases/{early.reference}/plan/start/").status_code == 404
     assert "Start the draft plan" not in client.get(f"/cases/{early.reference}/plan/").content.decode()
+
+
+def test_inputs_nobody_types_are_refused_or_ignored_never_a_500(draft):
+    client, base, provision = draft["client"], draft["base"], draft["provision"]
+    response = client.post(
+        base + "F/",
+        {
+            "row": [str(provision.pk), "\u00b2", "9" * 30, "new-<b>", "new-0"],
+            f"provision-{provision.pk}-provision": "Kept",
+            f"provision-{provision.pk}-outcome": "\u00b2",
+            "provision-new-0-provision": "New",
+            "provision-new-0-outcome": "9" * 30,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'href="#provision-{provision.pk}-outcome"' in html
+    assert 'href="#provision-new-0-outcome"' in html
+    response = client.post(
+        base + "K/",
+        {
+            "row": ["new-0"],
+            "information-new-0-description": "Letter",
+            "information-new-0-dated": "2026-13-45",
+        },
+    )
+    assert response.status_code == 400
+    assert 'value="2026-13-45"' in response.content.decode()
+    assert client.get(base + "Z/").status_code == 404
+    assert client.get(base + "H/").status_code == 404
