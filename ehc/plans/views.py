@@ -50,8 +50,12 @@ def _template_if_any(name: str) -> str:
     return name
 
 
-def _section_url(reference: str, section: str, field: str = "") -> str:
-    return reverse("plan_section", args=[reference, section]) + (f"#{field}" if field else "")
+def _section_url(reference: str, section: str, field: str = "", *, check: bool = False) -> str:
+    return (
+        reverse("plan_section", args=[reference, section])
+        + ("?check=1" if check else "")
+        + (f"#{field}" if field else "")
+    )
 
 
 def _section_summaries(case, version, rows, gaps) -> list[dict]:
@@ -120,7 +124,8 @@ def plan_page(request, reference):
                 "checked": checked,
                 # The summary links each gap to its input on the section's page.
                 "problems": [
-                    (_section_url(case.reference, gap.section, gap.field), gap.message) for gap in gaps
+                    (_section_url(case.reference, gap.section, gap.field, check=True), gap.message)
+                    for gap in gaps
                 ]
                 if checked
                 else [],
@@ -235,7 +240,12 @@ def _rows_shown(kind, stored, posted=None, saved=None, *, add: bool = False) -> 
             if row is None and not any(str(v).strip() for v in typed.values()):
                 continue  # an empty new row, not saved
             shown.append(_row_shown(kind, key, typed, source=row.source if row else "", errors=saved.errors))
-    shown += [_row_shown(kind, key, _row_values(kind, row), source=row.source) for key, row in by_pk.items()]
+    shown += [
+        _row_shown(
+            kind, key, _row_values(kind, row), source=row.source, errors=saved.errors if saved else None
+        )
+        for key, row in by_pk.items()
+    ]
     if add:
         used = {row["key"] for row in shown}
         number = next(n for n in range(len(shown) + 1) if f"new-{n}" not in used)
@@ -275,6 +285,9 @@ def plan_section(request, reference, section):
             if not errors:
                 messages.success(request, f"Section {section.value} saved.")
                 return redirect("plan_page", reference=case.reference)
+    elif "check" in request.GET:
+        # Come from "Check the plan": this section's gaps, on their inputs.
+        errors = {gap.field: gap.message for gap in plan_gaps(version=version) if gap.section == section}
     rows = []
     if kind:
         stored = plan_section_rows(version=version, section=section)
@@ -282,7 +295,7 @@ def plan_section(request, reference, section):
         rows = _rows_shown(
             kind,
             stored,
-            posted if errors else None,
+            posted if errors and posted is not None else None,
             saved or services.SectionSaved(errors=errors),
             add=adding or (not stored and not nothing),
         )
@@ -306,8 +319,12 @@ def plan_section(request, reference, section):
         "values": values,
         "nothing": nothing,
         "errors": errors,
+        "section_error": errors.get(f"section-{section.value}", ""),
+        "saving": request.method == "POST",
         "areas": NeedArea.choices,
         "setting_types": SettingType.choices,
         "outcomes": plan_outcome_choices(version=version) if kind == "provision" else [],
     }
-    return render(request, "ehc/plans/section.html", context, status=400 if errors else 200)
+    return render(
+        request, "ehc/plans/section.html", context, status=400 if errors and request.method == "POST" else 200
+    )

@@ -118,7 +118,11 @@ def test_the_caseworker_starts_edits_and_checks_the_draft(visit, url, page, peop
     expect(summary).to_contain_text("Say who provides \u201cSpeech therapy\u201d in section F")
     summary.get_by_role("link", name="Say how often \u201cSpeech therapy\u201d happens in section F").click()
     assert_accessible(page)
-    assert page.url.endswith("#provision-" + page.url.split("#provision-")[1])
-    expect(page.locator("#" + page.url.split("#")[1])).to_be_visible()
+    target = page.url.split("#", 1)[1]
+    assert target.startswith("provision-")
+    assert target.endswith("-frequency")
+    expect(page.locator(f"#{target}")).to_be_visible()
+    expect(page.locator(f"#{target}-error")).to_contain_text("Say how often")
+    _shot(page, "6-section-gaps")
     with schema_context("oxfordshire"):
         assert PlanVersion.objects.filter(case=case).count() == 1

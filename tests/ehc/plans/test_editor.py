@@ -296,8 +296,18 @@ def test_removing_an_outcome_leaves_its_provision_without_one(draft):
         provision = PlanProvision.objects.get(pk=draft["provision"].pk)
         assert provision.outcome is None
     page = client.get(base + "?check=1").content.decode()
-    assert f'href="/cases/{draft["case"].reference}/plan/F/#provision-{provision.pk}-outcome"' in page
+    link = f"/cases/{draft['case'].reference}/plan/F/?check=1#provision-{provision.pk}-outcome"
+    assert f'href="{link}"' in page
     assert "There is a problem" in page
+    # The link lands on the section's page, with the gap on its input.
+    section = client.get(link.split("#", maxsplit=1)[0])
+    assert section.status_code == 200
+    html = section.content.decode()
+    assert f'id="provision-{provision.pk}-outcome-error"' in html
+    assert f'href="#provision-{provision.pk}-outcome"' in html
+    empty = client.get(base + "D/?check=1").content.decode()
+    assert 'id="section-D-error"' in empty
+    assert 'href="#section-D"' in empty
 
 
 def test_bad_input_keeps_what_was_typed_saves_the_rest_and_shows_the_summary(draft):
