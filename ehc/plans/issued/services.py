@@ -189,6 +189,7 @@ def _plan_next(*, case: Case, by, kind: str, from_kind: str, stages, refusal: st
             action=f"plan.{'final' if kind == PlanKind.FINAL else 'amendment'}_started",
             target=new,
             detail={"case": locked.reference, "version": number, "based_on": latest.number},
+            subject=locked.reference,
         )
     return new
 
