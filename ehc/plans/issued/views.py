@@ -76,8 +76,14 @@ def _template_exists(name: str) -> bool:
 def _issue_page(request, reference, *, kind: str):
     case = case_for_staff(request, reference)
     working = plan_working(case=case, kind=kind)
+    title = "Issue draft plan" if kind == PlanKind.DRAFT else "Issue final plan"
     if working is None:
-        raise Http404(f"No {kind} plan is being written for this case")
+        # Issued already, or not started: the page says so (a POST has nothing to issue).
+        context = {"case": case, "working": None, "kind": kind, "title": title}
+        context["plan_url"] = _plan_page_url(case.reference)
+        return render(
+            request, "ehc/plans/issued/issue.html", context, status=400 if request.method == "POST" else 200
+        )
     gaps = plan_gaps(version=working, **plan_rows(version=working).as_kwargs())
     gap_fields = {gap.field: gap for gap in gaps}
     posted = request.POST if request.method == "POST" else None
@@ -114,7 +120,7 @@ def _issue_page(request, reference, *, kind: str):
         "case": case,
         "working": working,
         "kind": kind,
-        "title": "Issue draft plan" if kind == PlanKind.DRAFT else "Issue final plan",
+        "title": title,
         "gaps": gaps,
         "gap_fields": gap_fields,
         "dates": dates,
