@@ -1,6 +1,7 @@
 """The plan's PDF, read back with pdftotext: every section's heading, the rows with their sources, the
 child, and "Draft" or "Final" on the first page."""
 
+import subprocess
 import time
 
 import pytest
@@ -88,3 +89,29 @@ def test_a_hundred_rows_a_section_render_in_time(oxfordshire):
     assert "Provision H2 99" in whole or "Provision H299" in whole
     print(f"issued with 100 rows a section in {seconds:.2f}s")
     assert seconds < 20, seconds
+
+
+def test_the_councils_logo_is_on_the_first_page(oxfordshire):
+    from django.core.files.base import ContentFile
+
+    from tenants.configuration.selectors import configuration_get
+    from tests.core.test_uploads import make_png
+
+    with schema_context(oxfordshire.schema_name):
+        config = configuration_get()
+        config.logo.save("logo.png", ContentFile(make_png()), save=True)
+        try:
+            case = assessed_case()
+            draft = complete_draft(case)
+            by = council_person("caseworker@oxfordshire.example")
+            services.plan_draft_issue(version=draft, by=by, issued_on=timezone.localdate())
+            draft.refresh_from_db()
+            path = default_storage.path(draft.document.file.name)
+            images = subprocess.run(
+                ["pdfimages", "-list", "-f", "1", "-l", "1", path], capture_output=True, text=True, check=True
+            ).stdout
+            documents_removed(case)
+        finally:
+            config.logo.delete(save=True)
+    assert "png" in images or "image" in images
+    assert len(images.strip().splitlines()) == 3  # the two header lines, and the logo
