@@ -352,3 +352,55 @@ def test_the_version_page_takes_the_same_queries_for_1_and_100_rows(
     # issued versions, the four kinds of rows
     with assert_queries(10):
         assert family.get(family_url).content.decode().count("Need D") == per_section
+
+
+def actions_html(case) -> str:
+    from django.template.loader import render_to_string
+
+    from ehc.plans.issued.selectors import plan_actions_context
+
+    return render_to_string("ehc/plans/issued/_actions.html", plan_actions_context(case=case))
+
+
+def test_the_plan_pages_actions_follow_the_stage(draft, oxfordshire):
+    """The fragment the plan page includes: one next step at a time, as the stage allows."""
+    case = draft.case
+    buttons = ("Issue draft plan", "Start the final plan", "Issue final plan", "Start an amendment")
+
+    def shown(html):
+        return [label for label in buttons if label in html]
+
+    with schema_context(oxfordshire.schema_name):
+        by = council_person("caseworker@oxfordshire.example")
+        assert shown(actions_html(case)) == ["Issue draft plan"]
+        services.plan_draft_issue(version=draft, by=by, issued_on=timezone.localdate())
+        case.refresh_from_db()
+        html = actions_html(case)
+        assert shown(html) == ["Start the final plan"]
+        assert f"/cases/{case.reference}/plan/versions/1/" in html
+        final = services.plan_final_start(case=case, by=by)
+        assert shown(actions_html(case)) == ["Issue final plan"]
+        PlanVersion.objects.filter(pk=final.pk).update(placement_name="Larkrise Primary School")
+        final.refresh_from_db()
+        services.plan_final_issue(version=final, by=by, issued_on=timezone.localdate())
+        case.refresh_from_db()
+        html = actions_html(case)
+        assert shown(html) == ["Start an amendment"]
+        assert f"/cases/{case.reference}/plan/compare/" in html
+        documents_removed(case)
+
+
+def test_staff_download_the_issued_pdf_from_the_version_page(draft, staff, oxfordshire):
+    client, user = staff
+    with schema_context(oxfordshire.schema_name):
+        services.plan_draft_issue(version=draft, by=user, issued_on=timezone.localdate())
+        draft.refresh_from_db()
+        reference = draft.case.reference
+    page = client.get(f"/cases/{reference}/plan/versions/1/").content.decode()
+    link = f"/cases/{reference}/documents/{draft.document_id}/"
+    assert link in page
+    response = client.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    with schema_context(oxfordshire.schema_name):
+        documents_removed(draft.case)
