@@ -146,6 +146,7 @@ def real_arguments(name: str, route: str, objects: dict) -> dict[str, str]:
     values = {"reference": HEALTH_CASE if "advice" in name else CASE, "slug": "parent", "token": "x" * 20}
     values["page"] = "part1"
     values["object_id"] = "1"
+    values["number"] = "1"
     values["file_id"] = pk_of("advice_file") if "advice" in name else "1"
     if name.startswith("hub_") or "advice" in name:
         values["pk"] = pk_of("advice")
