@@ -89,6 +89,19 @@ def _plan_issue(
             gaps = plan_gaps(version=locked, **rows)
             if gaps:
                 raise ValidationError({gap.field: gap.message for gap in gaps})
+            based_on = locked.based_on
+            if (
+                issued_on is not None
+                and based_on is not None
+                and based_on.issued_on
+                and issued_on < based_on.issued_on
+            ):
+                raise ValidationError(
+                    {
+                        ISSUED_ON: f"The issue date cannot be before version {based_on.number} was issued, "
+                        f"on {based_on.issued_on:%-d %B %Y}"
+                    }
+                )
             try:
                 case = case_transition(case=case, action=action, by=by, happened_on=issued_on)
             except TransitionRefused:

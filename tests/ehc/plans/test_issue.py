@@ -204,6 +204,14 @@ def test_the_final_is_started_as_a_copy_then_issued_naming_the_school(draft, sta
     with schema_context(oxfordshire.schema_name):
         assert PlanVersion.objects.filter(case=case).count() == 2
     url = f"/cases/{case.reference}/plan/issue-final/"
+    with schema_context(oxfordshire.schema_name):
+        PlanVersion.objects.filter(pk=draft.pk).update(issued_on=timezone.localdate())
+        PlanVersion.objects.filter(pk=final.pk).update(placement_name="Somewhere")
+        with pytest.raises(ValidationError, match="cannot be before version 1 was issued"):
+            services.plan_final_issue(
+                version=final, by=user, issued_on=timezone.localdate() - datetime.timedelta(days=1)
+            )
+        PlanVersion.objects.filter(pk=final.pk).update(placement_name="")
     page = client.get(url).content.decode()
     assert "Enter the school or other institution the final plan names in section I" in page
     assert "#placement_name" in page
