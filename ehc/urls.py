@@ -9,6 +9,7 @@ from ehc.family import views as family_views
 from ehc.invitations import views as invitation_views
 from ehc.messages import views as message_views
 from ehc.plans import views as plan_views
+from ehc.plans.issued import views as plan_issued_views
 from ehc.plans.urls import PlanSectionConverter
 from ehc.records import views as record_views
 from ehc.requests import views as request_views
@@ -118,5 +119,37 @@ urlpatterns = [
         "cases/<str:reference>/messages/<int:pk>/reply/",
         message_views.case_message_reply,
         name="case_message_reply",
+    ),
+    # The issued plan (ehc/plans/issued/): issuing, its versions and their comparison.
+    path(
+        "cases/<str:reference>/plan/issue-draft/", plan_issued_views.plan_issue_draft, name="plan_issue_draft"
+    ),
+    path(
+        "cases/<str:reference>/plan/issue-final/", plan_issued_views.plan_issue_final, name="plan_issue_final"
+    ),
+    path(
+        "cases/<str:reference>/plan/start-final/", plan_issued_views.plan_final_start, name="plan_final_start"
+    ),
+    path(
+        "cases/<str:reference>/plan/start-amendment/",
+        plan_issued_views.plan_amendment_start,
+        name="plan_amendment_start",
+    ),
+    path(
+        "cases/<str:reference>/plan/versions/<int:number>/",
+        plan_issued_views.plan_version,
+        name="plan_version",
+    ),
+    path("cases/<str:reference>/plan/compare/", plan_issued_views.plan_compare, name="plan_compare"),
+    path("children/<str:reference>/plan/", plan_issued_views.family_plan, name="family_plan"),
+    path(
+        "children/<str:reference>/plan/compare/",
+        plan_issued_views.family_plan_compare,
+        name="family_plan_compare",
+    ),
+    path(
+        "children/<str:reference>/plan/<int:number>/",
+        plan_issued_views.family_plan_version,
+        name="family_plan_version",
     ),
 ]

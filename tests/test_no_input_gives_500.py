@@ -150,6 +150,7 @@ def real_arguments(name: str, route: str, objects: dict) -> dict[str, str]:
     values["page"] = "part1"
     values["object_id"] = "1"
     values["section"] = "F"  # provision: the section whose rows choose an outcome
+    values["number"] = "1"
     values["file_id"] = pk_of("advice_file") if "advice" in name else "1"
     if name.startswith("hub_") or "advice" in name:
         values["pk"] = pk_of("advice")

@@ -25,6 +25,7 @@ from ehc.models import (
     CaseAccess,
     CaseEvent,
     Message,
+    PlanStatus,
     PlanVersion,
     RequestStatus,
 )
@@ -64,6 +65,10 @@ STAFF_READS = {
     "plan_page",
     "plan_start",  # walked with no plan started (once started it sends the caseworker to the plan)
     "plan_section",
+    "plan_issue_draft",  # the plan's gaps, or the confirmation
+    "plan_issue_final",  # as the draft, with the family's response
+    "plan_version",
+    "plan_compare",
 }
 # SEND managers and council admins only (late final plans, by child): walked as the council admin.
 MANAGER_READS = {"case_timeliness"}
@@ -88,6 +93,8 @@ ACTIONS = {
     "case_access_activate": "POST only: activates a family member's access (case_item_for_staff)",
     "family_form_start": "POST only: the family starts a form about their own child",
     "plan_bring_in": "POST only: brings a team's advice into the plan (case_for_staff, audited)",
+    "plan_final_start": "POST only: starts the final plan from the draft (case_for_staff, audited)",
+    "plan_amendment_start": "POST only: starts an amendment from the final plan (case_for_staff, audited)",
 }
 # The family's own reads of their own child's record: not audited as reads (the issue: "by anyone other
 # than the family itself"); their downloads are (document.downloaded, advice.file_downloaded, ...).
@@ -105,6 +112,9 @@ FAMILY_OWN = {
     "family_message_reply",
     "family_advice_view",
     "family_advice_file",
+    "family_plan",
+    "family_plan_version",
+    "family_plan_compare",
 }
 # Not a child's record, with the reason.
 NOT_RECORDS = {
@@ -290,6 +300,16 @@ def world(councils):
             stage_to=Stage.FINAL_PLAN,
             happened_on=datetime.date(2026, 9, 1),
         )
+        # The plan: version 1 issued, version 2 being written.
+        PlanVersion.objects.create(
+            case=case,
+            number=1,
+            status=PlanStatus.ISSUED,
+            issued_on=timezone.localdate(),
+            issued_at=timezone.now(),
+            views="Walked views",
+        )
+        PlanVersion.objects.create(case=case, number=2, views="Walked views")
     arguments = {
         "reference": case.reference,
         "requests_incoming": {},
@@ -302,6 +322,7 @@ def world(councils):
         "case_advice": {"pk": answered.pk, "file_id": answered_file.pk},
         "hub": {"pk": writing.pk, "file_id": writing_file.pk},
         "plan_section": {"section": "B"},
+        "plan_version": {"number": 1},
     }
     return {
         "council": council,
@@ -371,7 +392,7 @@ def test_each_read_of_a_childs_record_leaves_an_audit_row(name, who, world):
 @pytest.mark.parametrize("name", sorted(FAMILY_OWN - {"family_form_start"}))
 def test_the_familys_pages_are_not_open_to_staff_or_health_and_leave_no_read(name, world):
     routes = dict(council_urls())
-    path = _path(routes[name], name, {**world["arguments"], name: {"pk": 1, "file_id": 1}})
+    path = _path(routes[name], name, {**world["arguments"], name: {"pk": 1, "file_id": 1, "number": 1}})
     for who in ("caseworker", "health"):
         user = world["people"][who]
         client = sign_in(host_client("nelincs"), user, world["council"])
