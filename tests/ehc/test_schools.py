@@ -111,9 +111,7 @@ def test_the_council_admin_adds_a_setting_with_its_manager_and_it_is_audited(cou
     assert client.get(f"/admin/ehc/educationsetting/{setting.pk}/delete/").status_code == 403
 
 
-def test_a_manager_adds_a_professional_at_once_and_invites_someone_new_who_joins_on_accepting(
-    councils, sent
-):
+def test_a_manager_adds_a_professional_at_once_and_invites_someone_new_who_joins_on_accepting(councils, sent):
     cache.clear()
     setting = setting_in("nelincs")
     manager = person("nelincs", Role.EDUCATION_PROFESSIONAL, "head")
@@ -151,7 +149,9 @@ def test_a_manager_adds_a_professional_at_once_and_invites_someone_new_who_joins
     mail = emails_to(new_email)
     assert len(mail) == 1
     link = re.search(r"http://[^/\s]+(/staff/invitation/\S+/)", mail[0]).group(1)
-    host_client("nelincs").post(link, {"password1": "a school passphrase", "password2": "a school passphrase"})
+    host_client("nelincs").post(
+        link, {"password1": "a school passphrase", "password2": "a school passphrase"}
+    )
     newcomer = User.objects.get(email=new_email)
     with schema_context("nelincs"):
         assert Membership.objects.filter(
@@ -183,7 +183,9 @@ def test_only_a_setting_manager_adds_members(councils):
     assert staff.get(f"/schools/{other.pk}/members/").status_code == 403
     assert host_client("nelincs").get(f"/schools/{other.pk}/members/").status_code == 302
     with schema_context("nelincs"):
-        assert not StaffInvitation.objects.filter(role=Role.EDUCATION_PROFESSIONAL, invited_by=member).exists()
+        assert not StaffInvitation.objects.filter(
+            role=Role.EDUCATION_PROFESSIONAL, invited_by=member
+        ).exists()
 
 
 SCHOOL_PAGES = {
