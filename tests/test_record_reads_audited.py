@@ -19,17 +19,17 @@ from core.models import AuditEvent, FormVersion
 from core.roles import Role
 from ehc.models import (
     AccessStatus,
-    Consultation,
-    EducationSetting,
-    PlanVersion,
-    SettingMember,
     AssessmentRequest,
     Attachment,
     Case,
     CaseAccess,
     CaseEvent,
+    Consultation,
+    EducationSetting,
     Message,
+    PlanVersion,
     RequestStatus,
+    SettingMember,
 )
 from ehc.workflow import Action, Stage
 from hub.advice.selectors import advice_template_version
