@@ -58,9 +58,10 @@ def case_consultations(request, reference):
             errors = {"settings" if key == "version" else key: message for key, message in errors.items()}
         else:
             names = ", ".join(c.setting.name for c in made)
+            told = "Each has" if len(made) > 1 else "It has"
             messages.success(
                 request,
-                f"Consulted {names}. Each has been emailed and should answer by {made[0].due_on:%-d %B %Y}.",
+                f"Consulted {names}. {told} been emailed and should answer by {made[0].due_on:%-d %B %Y}.",
             )
             return redirect("case_consultations", reference=case.reference)
     return render(
