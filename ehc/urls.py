@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from ehc.case_forms import views as case_form_views
 from ehc.cases import views as case_views
+from ehc.consultations import views as consultation_views
 from ehc.definitions import views as definition_views
 from ehc.documents import views as document_views
 from ehc.entry import views as entry_views
@@ -13,6 +14,7 @@ from ehc.plans.issued import views as plan_issued_views
 from ehc.plans.urls import PlanSectionConverter
 from ehc.records import views as record_views
 from ehc.requests import views as request_views
+from ehc.schools import views as school_views
 from ehc.timeliness import views as timeliness_views
 from ehc.workspace import views as workspace_views
 
@@ -46,6 +48,23 @@ urlpatterns = [
     path("cases/<str:reference>/allocate/", case_views.case_allocate, name="case_allocate"),
     path("cases/<str:reference>/exceptions/add/", case_views.case_exception_add, name="case_exception_add"),
     path("cases/<str:reference>/response/", case_views.case_response, name="case_response"),
+    path(
+        "cases/<str:reference>/consultations/",
+        consultation_views.case_consultations,
+        name="case_consultations",
+    ),
+    path("schools/consultations/", consultation_views.school_consultations, name="school_consultations"),
+    path(
+        "schools/consultations/<int:pk>/",
+        consultation_views.school_consultation,
+        name="school_consultation",
+    ),
+    path(
+        "schools/consultations/<int:pk>/draft/",
+        consultation_views.school_consultation_draft,
+        name="school_consultation_draft",
+    ),
+    path("schools/<int:pk>/members/", school_views.setting_members_page, name="school_members"),
     path(
         "cases/<str:reference>/documents/publish/",
         document_views.case_document_publish,

@@ -24,10 +24,12 @@ from ehc.models import (
     Case,
     CaseAccess,
     CaseEvent,
+    Consultation,
+    EducationSetting,
     Message,
-    PlanStatus,
     PlanVersion,
     RequestStatus,
+    SettingMember,
 )
 from ehc.workflow import Action, Stage
 from hub.advice.selectors import advice_template_version
@@ -69,6 +71,7 @@ STAFF_READS = {
     "plan_issue_final",  # as the draft, with the family's response
     "plan_version",
     "plan_compare",
+    "case_consultations",
 }
 # SEND managers and council admins only (late final plans, by child): walked as the council admin.
 MANAGER_READS = {"case_timeliness"}
@@ -84,6 +87,12 @@ HEALTH_READS = {
     "hub_advice_view",
     "hub_advice_pdf",
     "hub_advice_file",
+}
+# Read by a member of a school or setting consulted on the child's draft plan: each GET leaves a row.
+SETTING_READS = {
+    "school_consultations",  # one row per child listed
+    "school_consultation",
+    "school_consultation_draft",
 }
 # Actions that only take a POST and change the record: their guard is the same as the pages' above
 # (ehc.cases.access), so they are audited as reads too, and their services audit the change.
@@ -153,6 +162,7 @@ NOT_RECORDS = {
     "staff_member_change_role": "a member of staff's role (audited as membership.role_changed)",
     "staff_member_remove": "a member of staff's access (audited as membership.deactivated)",
     "staff_member_restore": "a member of staff's access (audited as membership.reactivated)",
+    "school_members": "a setting's members, for its setting managers (an addition is audited)",
 }
 # Whole URL families that are not a child's record.
 NOT_RECORD_PREFIXES = {
@@ -183,7 +193,15 @@ def test_every_url_is_classified():
         if route.startswith(tuple(NOT_RECORD_PREFIXES)):
             continue
         seen[name] = route
-    lists = [STAFF_READS, MANAGER_READS, HEALTH_READS, set(ACTIONS), FAMILY_OWN, set(NOT_RECORDS)]
+    lists = [
+        STAFF_READS,
+        MANAGER_READS,
+        HEALTH_READS,
+        SETTING_READS,
+        set(ACTIONS),
+        FAMILY_OWN,
+        set(NOT_RECORDS),
+    ]
     classified = set().union(*lists)
     assert sum(len(group) for group in lists) == len(classified), "a URL is in two lists"
     unclassified = set(seen) - classified
@@ -235,6 +253,7 @@ def world(councils):
         caseworker = person(Role.CASEWORKER, name="caseworker")
         admin = person(Role.COUNCIL_ADMIN, name="admin")
         health = person(Role.HEALTH_PROFESSIONAL, name="health")
+        school = person(Role.EDUCATION_PROFESSIONAL, name="school")
         parent = person(Role.PARENT, name="parent")
         version = FormVersion.objects.filter(definition__slug="parent").first()
         submitted = AssessmentRequest.objects.create(
@@ -285,7 +304,27 @@ def world(councils):
             status=AdviceStatus.SUBMITTED, version=advice_template_version(), submitted_at=timezone.now()
         )
         answered_file = _stored(AdviceAttachment, advice_request=answered)
-        PlanVersion.objects.create(case=case, number=1, views="Walter's views")
+        # The draft plan issued, and a school consulted on it (its member reads and downloads it).
+        draft = PlanVersion.objects.create(
+            case=case,
+            number=1,
+            status="issued",
+            issued_on=timezone.localdate(),
+            issued_at=timezone.now(),
+            document=document,
+            views="Walked views",
+        )
+        setting = EducationSetting.objects.create(
+            name=f"Walk school {uuid.uuid4().hex[:6]}", kind="mainstream", urn="100001", email="s@example.com"
+        )
+        SettingMember.objects.create(setting=setting, user=school, is_manager=True)
+        consultation = Consultation.objects.create(
+            case=case,
+            plan_version=draft,
+            setting=setting,
+            requested_on=timezone.localdate(),
+            due_on=timezone.localdate(),
+        )
         late = Case.objects.create(
             reference=f"CASE-L{uuid.uuid4().hex[:7].upper()}",
             child_first_name="Late",
@@ -300,15 +339,7 @@ def world(councils):
             stage_to=Stage.FINAL_PLAN,
             happened_on=datetime.date(2026, 9, 1),
         )
-        # The plan: version 1 issued, version 2 being written.
-        PlanVersion.objects.create(
-            case=case,
-            number=1,
-            status=PlanStatus.ISSUED,
-            issued_on=timezone.localdate(),
-            issued_at=timezone.now(),
-            views="Walked views",
-        )
+        # The plan: version 1 the issued draft (above), version 2 being written.
         PlanVersion.objects.create(case=case, number=2, views="Walked views")
     arguments = {
         "reference": case.reference,
@@ -323,6 +354,7 @@ def world(councils):
         "hub": {"pk": writing.pk, "file_id": writing_file.pk},
         "plan_section": {"section": "B"},
         "plan_version": {"number": 1},
+        "school": {"pk": consultation.pk},
     }
     return {
         "council": council,
@@ -330,7 +362,7 @@ def world(councils):
         "late": late,
         "form": form,
         "submitted": submitted,
-        "people": {"caseworker": caseworker, "admin": admin, "health": health},
+        "people": {"caseworker": caseworker, "admin": admin, "health": health, "school": school},
         "arguments": arguments,
     }
 
@@ -342,6 +374,8 @@ def _path(route: str, name: str, arguments: dict) -> str:
         values = arguments["case_advice"]
     elif name.startswith("hub_"):
         values = arguments["hub"]
+    elif name.startswith("school_"):
+        values = arguments["school"]
     else:
         values = arguments.get(name, {})
     path = route.replace("<str:reference>", arguments["reference"])
@@ -359,6 +393,7 @@ WALKS = [
     *((name, "caseworker") for name in sorted(STAFF_READS)),
     *((name, "admin") for name in sorted(STAFF_READS | MANAGER_READS)),
     *((name, "health") for name in sorted(HEALTH_READS)),
+    *((name, "school") for name in sorted(SETTING_READS)),
 ]
 
 

@@ -78,7 +78,9 @@ def _case(request, reference):
     return case_for_staff(
         request,
         reference,
-        queryset=Case.objects.select_related("caseworker", "request__version__definition").prefetch_related(
+        queryset=Case.objects.select_related(
+            "caseworker", "request__version__definition", "request__setting"
+        ).prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("by").order_by("happened_on", "id")),
             "exceptions",
             Prefetch("accesses", queryset=CaseAccess.objects.select_related("user")),
