@@ -85,7 +85,6 @@ def _issue_page(request, reference, *, kind: str):
             request, "ehc/plans/issued/issue.html", context, status=400 if request.method == "POST" else 200
         )
     gaps = plan_gaps(version=working, **plan_rows(version=working).as_kwargs())
-    gap_fields = {gap.field: gap for gap in gaps}
     posted = request.POST if request.method == "POST" else None
     dates = dates_posted(posted, DATES)
     if posted is None:
@@ -122,7 +121,6 @@ def _issue_page(request, reference, *, kind: str):
         "kind": kind,
         "title": title,
         "gaps": gaps,
-        "gap_fields": gap_fields,
         "dates": dates,
         "errors": errors,
         "problems": problems,

@@ -412,3 +412,18 @@ def test_staff_download_the_issued_pdf_from_the_version_page(draft, staff, oxfor
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     with schema_context(oxfordshire.schema_name):
         documents_removed(draft.case)
+
+
+def test_the_family_is_told_when_the_days_to_respond_have_ended(draft, oxfordshire):
+    case = draft.case
+    family, _ = family_client(oxfordshire, case)
+    served = case.received_on + datetime.timedelta(days=5)
+    with schema_context(oxfordshire.schema_name):
+        by = council_person("caseworker@oxfordshire.example")
+        services.plan_draft_issue(version=draft, by=by, issued_on=served)
+        documents_removed(case)
+    until = clock.draft_response_window(served=served)[0]
+    assert until < timezone.localdate()
+    page = family.get(f"/children/{case.reference}/plan/").content.decode()
+    assert f"The 15 days to respond ended on {until:%-d %B %Y}" in page
+    assert "You have until" not in page
