@@ -123,7 +123,7 @@ def demo_objects(people) -> dict:
     """Real values for each URL parameter, from the people's cases (and a draft the parent starts)."""
     parent = people["parent"]
     advice = AdviceRequest.objects.filter(
-        case__reference=HEALTH_CASE, allocated_to=people["therapist"]
+        case__reference=HEALTH_CASE, contributions__professional=people["therapist"]
     ).first()
     draft = request_start(owner=parent, slug="parent")
     submitted = AssessmentRequest.objects.exclude(pk=draft.pk).filter(owner=parent).first()

@@ -261,7 +261,9 @@ def advice_write(request, pk):
     """The advice template, for this professional's part: Save changes keeps what was typed; Submit
     advice asks to confirm first."""
     advice, part = _advice_being_written(request, pk)
-    if advice.status != AdviceStatus.ALLOCATED or part.done_at:
+    if advice.status != AdviceStatus.ALLOCATED:
+        return redirect("hub_advice_view", pk=advice.pk)
+    if part.done_at:
         return redirect("hub_advice_case", pk=advice.pk)
     definition = selectors.advice_definition(part=part)
     answers, errors, problem = part.answers, {}, ""
@@ -330,7 +332,9 @@ def advice_submit(request, pk):
     """ "Are you ready to submit your advice?": a submitted part can no longer be changed; the last part
     in submits the team's advice."""
     advice, part = _advice_being_written(request, pk)
-    if advice.status != AdviceStatus.ALLOCATED or part.done_at:
+    if advice.status != AdviceStatus.ALLOCATED:
+        return redirect("hub_advice_view", pk=advice.pk)
+    if part.done_at:
         return redirect("hub_advice_case", pk=advice.pk)
     error = ""
     if request.method == "POST":

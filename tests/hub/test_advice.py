@@ -396,8 +396,9 @@ def test_lists_filter_and_keep_a_constant_number_of_queries(hub, assert_queries)
     manager.get("/health/team/")
     therapist.get("/health/")
     # routing, session, configuration, identity, roles, team places, count, page of requests with their
-    # case, team and member, the audit rows for the children listed (one insert)
-    with assert_queries(9):
+    # case and team, the audit rows for the children listed (one insert); and on Team cases, who writes
+    # each request's advice (one query for the page)
+    with assert_queries(10):
         manager.get("/health/team/")
     with assert_queries(9):
         therapist.get("/health/")
@@ -415,7 +416,7 @@ def test_lists_filter_and_keep_a_constant_number_of_queries(hub, assert_queries)
             )
             if number % 2:
                 advice_allocate(advice=advice, member=hub["therapist"], by=hub["manager"])
-    with assert_queries(9):
+    with assert_queries(10):
         team_page = manager.get("/health/team/").content.decode()
     assert "61 requests for advice" in team_page
     assert 'rel="next"' in team_page
@@ -744,9 +745,10 @@ def test_the_case_page_for_the_team_keeps_its_queries_whoever_else_was_asked(hub
     manager = client_for(hub, hub["manager"])
     path = f"/health/advice/{advice.pk}/"
     manager.get(path)
-    # routing, session, configuration, identity, roles, team places, the request with its case, team and
-    # member, the audit row for reading it, the other teams asked, the other services asked
-    with assert_queries(10):
+    # routing, session, configuration, identity, roles, team places, the request with its case and team
+    # (and the reader's part), the audit row for reading it, who writes the team's advice, the other
+    # teams asked, the other services asked
+    with assert_queries(11):
         manager.get(path)
     with schema_context("nelincs"):
         for number in range(30):
@@ -761,7 +763,7 @@ def test_the_case_page_for_the_team_keeps_its_queries_whoever_else_was_asked(hub
                 happened_on=TODAY,
                 detail={"service": f"Outside service {number}"},
             )
-    with assert_queries(10):
+    with assert_queries(11):
         page = manager.get(path).content.decode()
     assert page.count("Asked outside the portal") == 30
     assert "Other team 29" in page
