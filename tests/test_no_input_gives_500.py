@@ -149,6 +149,7 @@ def real_arguments(name: str, route: str, objects: dict) -> dict[str, str]:
     values["file_id"] = pk_of("advice_file") if "advice" in name else "1"
     if name.startswith("hub_") or "advice" in name:
         values["pk"] = pk_of("advice")
+        values["other_pk"] = pk_of("advice")
     elif name.startswith("request_"):
         values["pk"] = pk_of("submitted" if name in {"request_view", "request_pdf"} else "draft")
     elif name == "case_open":

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -434,8 +433,6 @@ def advice_view(request, pk):
 def advice_pdf(request, pk):
     """A copy of the team's submitted advice for clinical notes, as a PDF, audited."""
     advice, _ = advice_for_health(request, pk, action="advice.pdf")
-    if advice.status != AdviceStatus.SUBMITTED:
-        raise Http404("No advice submitted")
     return advice_pdf_response(advice=advice, council=request.tenant)
 
 
