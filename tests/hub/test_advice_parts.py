@@ -46,7 +46,13 @@ from tests.mail import emails_to
 NEEDS = {"communication_needs": "Tilly uses signs to ask for help."}
 PHYSIO = {
     "sensory_physical_needs": "Tilly tires walking long distances.",
-    "outcomes": [{"area": "Sensory and/or physical needs", "outcome": "By July Tilly walks to the hall", "steps": "Daily walk"}],
+    "outcomes": [
+        {
+            "area": "Sensory and/or physical needs",
+            "outcome": "By July Tilly walks to the hall",
+            "steps": "Daily walk",
+        }
+    ],
     "provision": [{"outcome": "By July Tilly walks to the hall", "provision": "Physio weekly for 6 weeks"}],
 }
 
@@ -473,3 +479,70 @@ def test_the_hub_pages_keep_their_queries_with_one_part_or_many(hub, assert_quer
     view = manager.get(f"/health/advice/{advice.pk}/view/").content.decode()
     assert view.count("Advice from Writer Number") == 8
     assert "Part 7" in view
+
+
+# The migration that made each allocated request's advice one part ---------------------------------------
+
+
+def test_the_migration_makes_one_part_of_each_allocated_requests_advice_and_reruns_harmlessly(hub):
+    import importlib  # noqa: PLC0415
+
+    from django.apps import apps  # noqa: PLC0415
+
+    migration = importlib.import_module("hub.migrations.0004_advice_parts")
+    with schema_context("nelincs"):
+        version = advice_template_version()
+        # As the release before parts left them: the writer and the advice on the request itself.
+        waiting, writing, submitted, not_known = (ask(hub) for _ in range(4))
+        allocated_at = timezone.now() - datetime.timedelta(days=2)
+        AdviceRequest.objects.filter(pk__in=[writing.pk, submitted.pk, not_known.pk]).update(
+            status=AdviceStatus.ALLOCATED,
+            allocated_to=hub["therapist"],
+            allocated_by=hub["manager"],
+            allocated_at=allocated_at,
+            version=version,
+            answers=NEEDS,
+        )
+        submitted_at = timezone.now() - datetime.timedelta(days=1)
+        AdviceRequest.objects.filter(pk=submitted.pk).update(
+            status=AdviceStatus.SUBMITTED, submitted_at=submitted_at, submitted_by=hub["therapist"]
+        )
+        AdviceRequest.objects.filter(pk=not_known.pk).update(status=AdviceStatus.NOT_KNOWN)
+        letter = AdviceAttachment.objects.create(
+            advice_request=submitted,
+            file=SimpleUploadedFile("old.pdf", b"%PDF-1.4\n%%EOF\n"),
+            original_name="old.pdf",
+            extension="pdf",
+            size=15,
+            content_type="application/pdf",
+            sha256="b" * 64,
+        )
+        migration.parts_from_allocation(apps, None)
+        migration.parts_from_allocation(apps, None)  # a rerun changes nothing
+        assert not AdviceContribution.objects.filter(advice_request=waiting).exists()
+        [draft] = AdviceContribution.objects.filter(advice_request=writing)
+        assert (draft.professional, draft.added_by, draft.added_at) == (
+            hub["therapist"],
+            hub["manager"],
+            allocated_at,
+        )
+        assert (draft.answers, draft.version, draft.done_at) == (NEEDS, version, None)
+        [done] = AdviceContribution.objects.filter(advice_request=submitted)
+        assert (done.answers, done.done_at) == (NEEDS, submitted_at)
+        letter.refresh_from_db()
+        assert letter.contribution == done
+        [answered] = AdviceContribution.objects.filter(advice_request=not_known)
+        assert answered.done_at is None  # the team answered "not known": no advice to show
+    # And it reads as before: the SEND team sees the advice under its writer's name, the writer goes on.
+    staff = client_for(hub, hub["caseworker"])
+    page = staff.get(f"/cases/{hub['case'].reference}/advice/{submitted.pk}/").content.decode()
+    assert NEEDS["communication_needs"] in page
+    assert "old.pdf" in page
+    therapist = client_for(hub, hub["therapist"])
+    assert (
+        NEEDS["communication_needs"] in therapist.get(f"/health/advice/{writing.pk}/write/").content.decode()
+    )
+    with schema_context("nelincs"):
+        assert advice_for_plan(case=hub["case"])[0].needs == (
+            ("communication", NEEDS["communication_needs"]),
+        )
