@@ -213,7 +213,8 @@ def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
 def advice_professional_remove(*, advice: AdviceRequest, member, by) -> AdviceRequest:
     """A manager takes a team member off the request before they have written anything of their part
     (someone on leave, say). A part with anything in it stays: it is that professional's work. The
-    last one taken off leaves the request awaiting allocation again."""
+    last one taken off leaves the request awaiting allocation again; taking off the last one still
+    writing, when the others' parts are in, submits the team's advice."""
     with transaction.atomic():
         locked = _locked(advice)
         _manager_or_refuse(advice=locked, by=by)
@@ -240,6 +241,8 @@ def advice_professional_remove(*, advice: AdviceRequest, member, by) -> AdviceRe
             locked.known_to_service = None
         locked.save(update_fields=["status", "known_to_service", "allocated_to", "updated_at"])
         audit_record(actor=by, action="advice.unallocated", target=locked, detail={"from": member.pk})
+        if rest and all(other.done_at for other in rest):  # every part left is in
+            _team_advice_submit(advice=locked, by=by)
     return locked
 
 

@@ -28,7 +28,8 @@ from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_requests import begin
 from tests.factories import MembershipFactory, UserFactory, council_person
-from tests.hub.test_advice import ask, client_for, hub, nelincs  # noqa: F401 (fixtures)
+from tests.hub.conftest import hub, nelincs  # noqa: F401 (fixtures)
+from tests.hub.test_advice import ask, client_for
 
 MB = 1024 * 1024
 REPO = Path(__file__).resolve().parents[2]

@@ -303,6 +303,19 @@ def test_a_manager_takes_off_only_someone_who_has_not_started(hub):
         assert AdviceRequest.objects.get(pk=advice.pk).status == AdviceStatus.SUBMITTED
 
 
+def test_taking_off_the_last_one_still_writing_submits_the_parts_that_are_in(hub, sent):
+    advice = two_writers(hub)
+    with schema_context("nelincs"):
+        advice_save(advice=advice, answers=NEEDS, by=hub["therapist"])
+        advice_submit(advice=advice, by=hub["therapist"])
+        with sent():
+            advice_professional_remove(advice=advice, member=hub["other"], by=hub["manager"])
+        advice.refresh_from_db()
+        assert (advice.status, advice.submitted_by) == (AdviceStatus.SUBMITTED, hub["manager"])
+        assert CaseEvent.objects.filter(case=hub["case"], action=Action.RECORD_ADVICE).count() == 1
+    assert any("has submitted its advice" in m for m in emails_to(hub["caseworker"].email))
+
+
 def test_reminders_go_to_each_professional_still_writing(hub, sent):
     advice = two_writers(hub)
     with schema_context("nelincs"):
