@@ -559,3 +559,38 @@ def test_the_migration_makes_one_part_of_each_allocated_requests_advice_and_reru
         assert advice_for_plan(case=hub["case"])[0].needs == (
             ("communication", NEEDS["communication_needs"]),
         )
+
+
+def test_another_councils_submitted_advice_is_never_read_from_this_councils_hub(hub, second_team):
+    """Each council's advice lives in its own schema: a number from another council names, at most,
+    this council's own request of that number, and never shows the other council's words."""
+    with schema_context("oxfordshire"):
+        caseworker = UserFactory(email=unique("ox-cw"))
+        MembershipFactory(user=caseworker, role=Role.CASEWORKER)
+        team = HealthTeam.objects.create(name=f"Oxford therapy {uuid.uuid4().hex[:6]}", email=unique("ox"))
+        case = Case.objects.create(
+            reference=f"CASE-X{uuid.uuid4().hex[:7].upper()}",
+            child_first_name="Oxford",
+            child_last_name="Child",
+            received_on=TODAY - datetime.timedelta(days=30),
+            stage=Stage.ASSESSMENT,
+        )
+        elsewhere = advice_request_send(case=case, team=team, by=caseworker, requested_on=TODAY)
+        AdviceRequest.objects.filter(pk=elsewhere.pk).update(status=AdviceStatus.SUBMITTED)
+        AdviceContribution.objects.create(
+            advice_request=elsewhere,
+            added_at=timezone.now(),
+            answers={"health_needs": "Words written in Oxfordshire"},
+            version=advice_template_version(),
+            done_at=timezone.now(),
+        )
+    with schema_context("nelincs"):
+        same_number_here = AdviceRequest.objects.filter(
+            pk=elsewhere.pk, case=hub["case"], status=AdviceStatus.SUBMITTED
+        ).exists()
+    response = client_for(hub, second_team["reader"]).get(
+        f"/health/advice/{second_team['asked'].pk}/case-advice/{elsewhere.pk}/"
+    )
+    assert "Words written in Oxfordshire" not in response.content.decode()
+    if not same_number_here:
+        assert response.status_code == 404
