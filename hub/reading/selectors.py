@@ -45,23 +45,20 @@ def _rows(answer) -> list[dict]:
 
 def advice_for_plan(*, case) -> list[AdviceForPlan]:
     """Each team's submitted advice on the case, as the plan is started from it: one per team's request,
-    with the rows of every part submitted in it, part after part in the order they were submitted (two
-    queries, however many teams and parts)."""
-    submitted = (
-        case.advice_requests.filter(status=AdviceStatus.SUBMITTED)
-        .select_related("team")
-        .prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=AdviceContribution.objects.filter(done_at__isnull=False).order_by("done_at", "id"),
-                to_attr="parts_done",
-            )
+    with the rows of every part submitted in it, part after part in the order they were submitted (one
+    query, however many teams and parts: the parts, each with its request and team)."""
+    parts = (
+        AdviceContribution.objects.filter(
+            advice_request__case=case, advice_request__status=AdviceStatus.SUBMITTED, done_at__isnull=False
         )
-        .order_by("submitted_at", "id")
+        .select_related("advice_request__team")
+        .order_by("advice_request__submitted_at", "advice_request_id", "done_at", "id")
     )
+    by_request: dict[int, tuple[AdviceRequest, list[dict]]] = {}
+    for part in parts:
+        by_request.setdefault(part.advice_request_id, (part.advice_request, []))[1].append(part.answers or {})
     found = []
-    for advice in submitted:
-        every = [part.answers or {} for part in advice.parts_done]
+    for advice, every in by_request.values():
         submitted_on = timezone.localdate(advice.submitted_at) if advice.submitted_at else advice.requested_on
         found.append(
             AdviceForPlan(
