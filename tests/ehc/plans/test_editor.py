@@ -24,8 +24,6 @@ from ehc.models import (
 from ehc.plans import services
 from ehc.plans.selectors import plan_sources
 from ehc.workflow import Stage
-from hub.advice.selectors import advice_template_version
-from hub.models import AdviceRequest, AdviceStatus
 from tests.conftest import host_client, sign_in
 from tests.factories import (
     CaseDocumentFactory,
@@ -39,6 +37,7 @@ from tests.factories import (
     RequestFactory,
     UserFactory,
     advice_asked,
+    advice_submitted_with,
     case_at,
     council_person,
 )
@@ -80,13 +79,11 @@ OT_ANSWERS = {
 def _submitted(case, name: str, answers: dict, on: datetime.date):
     team = HealthTeamFactory(name=f"{name} {uuid.uuid4().hex[:4]}")
     advice = advice_asked(case=case, team=team, requested_on=on)
-    AdviceRequest.objects.filter(pk=advice.pk).update(
-        status=AdviceStatus.SUBMITTED,
-        version=advice_template_version(),
+    return advice_submitted_with(
+        advice=advice,
         answers=answers,
         submitted_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10))),
     )
-    return advice
 
 
 @pytest.fixture
