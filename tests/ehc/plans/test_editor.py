@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -495,3 +496,17 @@ def test_inputs_nobody_types_are_refused_or_ignored_never_a_500(draft):
     assert 'value="2026-13-45"' in response.content.decode()
     assert client.get(base + "Z/").status_code == 404
     assert client.get(base + "H/").status_code == 404
+
+
+def test_the_plan_page_offers_the_next_step_whether_or_not_a_version_is_being_written(draft):
+    client, base = draft["client"], draft["base"]
+    page = client.get(base).content.decode()
+    assert f'href="/cases/{draft["case"].reference}/plan/issue-draft/"' in page
+    with schema_context("oxfordshire"):
+        PlanVersion.objects.filter(pk=draft["version"].pk).update(
+            status=PlanStatus.ISSUED, issued_at=timezone.now(), issued_on=timezone.localdate()
+        )
+        type(draft["case"]).objects.filter(pk=draft["case"].pk).update(stage=Stage.DRAFT_PLAN)
+    page = client.get(base).content.decode()
+    assert "Start the final plan" in page
+    assert f'href="{reverse("plan_version", args=[draft["case"].reference, 1])}"' in page
