@@ -510,3 +510,26 @@ def test_the_plan_page_offers_the_next_step_whether_or_not_a_version_is_being_wr
     page = client.get(base).content.decode()
     assert "Start the final plan" in page
     assert f'href="{reverse("plan_version", args=[draft["case"].reference, 1])}"' in page
+
+
+def test_nothing_in_a_section_that_has_something_is_refused(draft):
+    client, base, need = draft["client"], draft["base"], draft["need"]
+    response = client.post(
+        base + "B/",
+        {
+            "row": [str(need.pk)],
+            f"need-{need.pk}-area": "semh",
+            f"need-{need.pk}-description": "Edited",
+            "nothing": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert 'href="#section-B"' in response.content.decode()
+    response = client.post(base + "A/", {"views": "Words", "nothing": "1"})
+    assert response.status_code == 400
+    assert 'href="#nothing"' in response.content.decode()
+    with schema_context("oxfordshire"):
+        version = PlanVersion.objects.get(pk=draft["version"].pk)
+        assert version.nothing_in == []
+        assert PlanNeed.objects.get(pk=need.pk).description == "Edited"  # the rest was saved
+        assert version.views == "Words"
