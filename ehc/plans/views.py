@@ -102,6 +102,9 @@ def plan_page(request, reference):
         "plan": plan,
         "can_start": not plan.started and case.stage in PLAN_STAGES,
         "issue_actions": _template_if_any(ISSUE_ACTIONS),
+        # What the issue actions' template reads, from the versions read above (no second query).
+        "working": plan.working,
+        "issued": plan.issued,
         "checked": False,
         "problems": [],
     }
