@@ -114,7 +114,6 @@ ACTIONS = {
     "family_form_start": "POST only: the family starts a form about their own child",
     "plan_bring_in": "POST only: brings a team's advice into the plan (case_for_staff, audited)",
     "plan_final_start": "POST only: starts the final plan from the draft (case_for_staff, audited)",
-    "plan_amendment_start": "POST only: starts an amendment from the final plan (case_for_staff, audited)",
 }
 # The family's own reads of their own child's record: not audited as reads (the issue: "by anyone other
 # than the family itself"); their downloads are (document.downloaded, advice.file_downloaded, ...).

@@ -46,7 +46,7 @@ def _plan_page_url(reference: str) -> str:
 
 def _gap_url(reference: str, section: str, field: str) -> str:
     """Where a gap is put right: the section's editor, at the input."""
-    return reverse("plan_section", args=[reference, section]) + f"#{field}"
+    return reverse("plan_section", args=[reference, section]) + f"?check=1#{field}"
 
 
 def _today_typed() -> dict:
@@ -146,17 +146,6 @@ def plan_final_start(request, reference):
         reference,
         services.plan_final_start,
         "The final plan has been started from the draft. Name the school or institution in section I.",
-    )
-
-
-@role_required(*STAFF_ROLES)
-@require_POST
-def plan_amendment_start(request, reference):
-    return _start(
-        request,
-        reference,
-        services.plan_amendment_start,
-        "An amendment has been started from the final plan.",
     )
 
 
