@@ -33,6 +33,8 @@ from ehc.models import (
     Placement,
     SettingMember,
 )
+from ehc.plans.issued.services import plan_draft_issue, plan_final_issue, plan_final_start
+from ehc.plans.services import plan_section_save, plan_start
 from ehc.workflow import ADVICE_SOURCES, Stage
 from hub.advice.services import advice_allocate, advice_request_send
 from hub.models import HealthTeam, HealthTeamMember
@@ -179,7 +181,6 @@ DEMO_DOCUMENTS = {
     "DEMO-0007": [
         ("SEN New Assessment - Acknowledgment of application", 105),
         ("Decision to assess letter", 70),
-        ("EHC Plan - Draft Education Health and Care Plan", 10),
     ],
 }
 
@@ -348,14 +349,99 @@ def _demo_cases(*, caseworkers: list) -> int:
                 detail = {"decision": "maintain"}
             elif action == "cease":
                 detail = {"ceasing_reason": "employment"}
+            by = caseworker or caseworkers[0]
+            happened_on = received + datetime.timedelta(days=after)
+            if action in ("issue_draft", "issue_final"):  # the plan, written and issued in the portal
+                case = _demo_plan_issue(case=case, kind=action, by=by, issued_on=happened_on)
+                continue
             case = case_transition(
                 case=case,
                 action=action,
-                by=caseworker or caseworkers[0],
-                happened_on=received + datetime.timedelta(days=after),
+                by=by,
+                happened_on=happened_on,
                 reason=DEMO_REASONS.get(action, ""),
                 detail=detail,
             )
         case_due_refresh(case=case)
         made += 1
     return made
+
+
+def _demo_plan_issue(*, case, kind: str, by, issued_on: datetime.date):
+    """Write the demo child's plan in the portal and issue it, through the editor's and the issuing
+    services as a caseworker would: the draft from nothing, with a need, an outcome and the provision
+    that serves it; the final from the draft, naming the child's school. Returns the case as moved."""
+    if kind == "issue_draft":
+        version = plan_start(case=case, chosen=set(), by=by)
+        name = case.child_first_name
+        plan_section_save(
+            version=version,
+            section="A",
+            by=by,
+            text={"views": f"{name} enjoys drawing and football, and wants to make friends at school."},
+        )
+        plan_section_save(
+            version=version,
+            section="B",
+            by=by,
+            rows=[{"key": "new-0", "area": "cognition", "description": f"{name} reads two years below age."}],
+        )
+        saved = plan_section_save(
+            version=version,
+            section="E",
+            by=by,
+            rows=[
+                {
+                    "key": "new-0",
+                    "area": "cognition",
+                    "outcome": f"By the end of the year {name} will read a book for pleasure.",
+                    "steps": "Reads a short book with help by the end of the first term.",
+                }
+            ],
+        )
+        plan_section_save(
+            version=version,
+            section="F",
+            by=by,
+            rows=[
+                {
+                    "key": "new-0",
+                    "provision": "A structured reading programme, one to one",
+                    "provider": "Teaching assistant trained in the programme",
+                    "frequency": "20 minutes a day, reviewed each half term",
+                    "outcome": str(saved.added["new-0"]),
+                }
+            ],
+        )
+        for letter in ("C", "D", "G", "H1", "H2"):
+            plan_section_save(version=version, section=letter, by=by, nothing=True)
+        plan_section_save(
+            version=version, section="J", by=by, text={"personal_budget": "No personal budget was asked for."}
+        )
+        plan_section_save(
+            version=version,
+            section="K",
+            by=by,
+            rows=[
+                {
+                    "key": "new-0",
+                    "description": "Educational psychology advice",
+                    "provided_by": "Educational psychology",
+                    "dated": (issued_on - datetime.timedelta(days=30)).isoformat(),
+                }
+            ],
+        )
+        plan_draft_issue(version=version, by=by, issued_on=issued_on)
+    else:
+        version = plan_final_start(case=case, by=by)
+        placement = case.placements.order_by("rank", "id").first()
+        if placement is not None:
+            plan_section_save(
+                version=version,
+                section="I",
+                by=by,
+                text={"placement_name": placement.setting_name, "placement_type": placement.setting_type},
+            )
+        plan_final_issue(version=version, by=by, issued_on=issued_on)
+    case.refresh_from_db()
+    return case

@@ -101,6 +101,12 @@ def test_seeding_gives_each_council_the_demo_cases_at_their_stages(seeded):
                 assert case.stage == _stage_after(moves)
                 # Walked through the workflow: an event for each move, plus advice asked of health teams.
                 assert case.events.exclude(action__in=("allocate",)).count() >= len(moves)
+                # A plan issued in the portal for each draft and final the case went through, each with
+                # its PDF in the family's Items to view.
+                issued = [a.split("_")[1] for a, _ in moves if a in ("issue_draft", "issue_final")]
+                versions = list(case.plan_versions.order_by("number").select_related("document"))
+                assert [(v.kind, v.status) for v in versions] == [(kind, "issued") for kind in issued]
+                assert all(v.document is not None for v in versions)
             assert set(demo.values_list("stage", flat=True)) == set(Stage)  # every stage
             assert set(demo.values_list("caseworker__email", flat=True)) == {
                 f"caseworker@{spec['email_domain']}",
