@@ -54,7 +54,7 @@ EDITED_AGAIN = "Will follow a three-step instruction in class, with a visual tim
 
 
 @pytest.fixture(scope="module")
-def people(django_db_setup, django_db_blocker):
+def people(django_db_setup, django_db_blocker, demo_seeded):
     """In Oxfordshire (committed: the live server reads it): a caseworker; a parent with access to the
     case; a school with its SENCo; a case in its assessment from the family's request, with speech and
     language therapy's and occupational therapy's advice submitted on the portal, and the family's
