@@ -21,7 +21,7 @@ from ehc.workflow import Action, Stage
 from hub.advice.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
 from hub.advice.selectors import advice_template_version
 from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam
-from hub.teams.selectors import TEAM_CHOICE, team_managed_by, team_member_choices
+from hub.teams.selectors import TEAM_CHOICE, dco_people, team_managed_by, team_member_choices
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
 
@@ -285,14 +285,44 @@ def advice_submit(*, advice: AdviceRequest, by) -> AdviceRequest:
                 "Give advice in at least one advice area, or upload a clinic letter, before you submit",
                 code="empty",
             )
-        locked.status = AdviceStatus.SUBMITTED
+        checked_first = configuration_get().advice_checked_by_dco
+        locked.status = AdviceStatus.AWAITING_CHECK if checked_first else AdviceStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = by
         locked.save(update_fields=["version", "status", "submitted_at", "submitted_by", "updated_at"])
-        _received_record(advice=locked, by=by, outcome="submitted")
         audit_record(actor=by, action="advice.submitted", target=locked)
-        _caseworker_told(advice=locked, what="submitted its advice")
+        if checked_first:
+            _dco_told(advice=locked)
+        else:
+            advice_release(advice=locked, by=by)
     return locked
+
+
+def advice_release(*, advice: AdviceRequest, by) -> None:
+    """The advice goes to the council: the case's "Record advice received" closes its due date (on the
+    day of release: the team's submission, or the Designated Clinical Officer's check where the council
+    has one) and the caseworker is told a response waits. Called inside the caller's transaction, with
+    ``advice`` locked and its status already SUBMITTED."""
+    _received_record(advice=advice, by=by, outcome="submitted")
+    _caseworker_told(advice=advice, what="submitted its advice")
+
+
+def _dco_told(*, advice: AdviceRequest) -> None:
+    """Tell the council's Designated Clinical Officers that a team's advice waits for their check: what
+    and by when, the reference and a link, never who (ARCHITECTURE.md 8)."""
+    council, reference = council_name_current(), advice.case.reference
+    for officer in dco_people():
+        notify_person(
+            user=officer,
+            kind="advice_check",
+            subject=f"{council}: advice for case {reference} waits for your check",
+            body=(
+                f"{advice.team.name} has submitted its advice for case {reference}, due by "
+                f"{_due_text(advice.due_on)}. It goes to the SEND team once you mark it as checked.\n\n"
+                f"Sign in to the EHC Portal to check it:\n{council_url(f'/health/dco/{advice.pk}/')}"
+            ),
+            key=f"advice-check:{advice.pk}:{advice.submitted_at.isoformat()}:{officer.pk}",
+        )
 
 
 REMIND_DAYS_BEFORE = 7

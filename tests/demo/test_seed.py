@@ -32,7 +32,11 @@ README_ACCOUNTS = {
     "manager": Role.SEND_MANAGER,
     "parent": Role.PARENT,
 }
-README_HEALTH = {"health-manager": Role.HEALTH_TEAM_MANAGER, "therapist": Role.HEALTH_PROFESSIONAL}
+README_HEALTH = {
+    "health-manager": Role.HEALTH_TEAM_MANAGER,
+    "therapist": Role.HEALTH_PROFESSIONAL,
+    "clinical-officer": Role.DESIGNATED_CLINICAL_OFFICER,
+}
 
 
 @pytest.fixture(scope="module")
