@@ -50,6 +50,8 @@ WAITING = {
     "new_message": "a new message",
     "advice_request": "a request for advice",
     "advice_response": "a response to a request for advice",
+    "advice_check": "advice to check",
+    "advice_checked": "advice has been checked",
     "invitation": "invitation",
     "invitation_accepted": "invitation accepted",
     "access_granted": "portal access",

@@ -76,6 +76,13 @@ HEALTH_READS = {
     "hub_advice_pdf",
     "hub_advice_file",
 }
+# Read by the council's Designated Clinical Officer (every team's advice): each GET leaves a row naming
+# the child.
+DCO_READS = {
+    "hub_dco_cases",  # one row per child listed
+    "hub_dco_advice",
+    "hub_dco_advice_file",
+}
 # Actions that only take a POST and change the record: their guard is the same as the pages' above
 # (ehc.cases.access), so they are audited as reads too, and their services audit the change.
 ACTIONS = {
@@ -168,7 +175,7 @@ def test_every_url_is_classified():
         if route.startswith(tuple(NOT_RECORD_PREFIXES)):
             continue
         seen[name] = route
-    lists = [STAFF_READS, MANAGER_READS, HEALTH_READS, set(ACTIONS), FAMILY_OWN, set(NOT_RECORDS)]
+    lists = [STAFF_READS, MANAGER_READS, HEALTH_READS, DCO_READS, set(ACTIONS), FAMILY_OWN, set(NOT_RECORDS)]
     classified = set().union(*lists)
     assert sum(len(group) for group in lists) == len(classified), "a URL is in two lists"
     unclassified = set(seen) - classified
@@ -220,6 +227,7 @@ def world(councils):
         caseworker = person(Role.CASEWORKER, name="caseworker")
         admin = person(Role.COUNCIL_ADMIN, name="admin")
         health = person(Role.HEALTH_PROFESSIONAL, name="health")
+        dco = person(Role.DESIGNATED_CLINICAL_OFFICER, name="dco")
         parent = person(Role.PARENT, name="parent")
         version = FormVersion.objects.filter(definition__slug="parent").first()
         submitted = AssessmentRequest.objects.create(
@@ -302,7 +310,7 @@ def world(councils):
         "late": late,
         "form": form,
         "submitted": submitted,
-        "people": {"caseworker": caseworker, "admin": admin, "health": health},
+        "people": {"caseworker": caseworker, "admin": admin, "health": health, "dco": dco},
         "arguments": arguments,
     }
 
@@ -331,6 +339,7 @@ WALKS = [
     *((name, "caseworker") for name in sorted(STAFF_READS)),
     *((name, "admin") for name in sorted(STAFF_READS | MANAGER_READS)),
     *((name, "health") for name in sorted(HEALTH_READS)),
+    *((name, "dco") for name in sorted(DCO_READS)),
 ]
 
 
@@ -342,7 +351,7 @@ def test_each_read_of_a_childs_record_leaves_an_audit_row(name, who, world):
     path = _path(routes[name], name, world["arguments"])
     if name == "case_timeliness":
         path += "?year=2026"
-    if name == "case_list":  # other tests' cases may fill the first page: search for this child
+    if name in {"case_list", "hub_dco_cases"}:  # other tests' cases may fill the first page: search
         path += f"?q={world['case'].reference}"
     with schema_context("nelincs"):
         last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

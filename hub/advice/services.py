@@ -315,7 +315,7 @@ def _dco_told(*, advice: AdviceRequest) -> None:
         notify_person(
             user=officer,
             kind="advice_check",
-            subject=f"{council}: advice for case {reference} waits for your check",
+            subject=f"{council}: advice to check for case {reference}",
             body=(
                 f"{advice.team.name} has submitted its advice for case {reference}, due by "
                 f"{_due_text(advice.due_on)}. It goes to the SEND team once you mark it as checked.\n\n"

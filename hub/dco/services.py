@@ -43,7 +43,7 @@ def advice_check(*, advice: AdviceRequest, by, note: str = "") -> AdviceRequest:
             notify_person(
                 user=locked.submitted_by,
                 kind="advice_checked",
-                subject=f"{council_name_current()}: your advice for case {reference} has been checked",
+                subject=f"{council_name_current()}: your advice has been checked, case {reference}",
                 body=(
                     f"The Designated Clinical Officer has checked the advice {locked.team.name} submitted "
                     f"for case {reference}, and it has gone to the SEND team."
