@@ -46,6 +46,7 @@ from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseDo
 from ehc.requests.services import request_submit
 from ehc.workflow import Action
 from hub.advice.services import advice_allocate, advice_request_send, advice_save, advice_submit
+from hub.dco.services import advice_check
 from hub.models import HealthTeam, HealthTeamMember
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
@@ -597,9 +598,16 @@ def _health_walk(*, case, staff, capture, mobile: str) -> list[str]:
         answers={"communication_needs": f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016"},
         by=therapist,
     )
+    # The council has its Designated Clinical Officer check health advice first: the DCO is told it waits,
+    # and the check (with a note naming Zebedee) tells the caseworker and the therapist.
+    CouncilConfiguration.objects.filter(pk=1).update(advice_checked_by_dco=True)
+    officer = UserFactory(email=unique("walk-dco"))
+    MembershipFactory(user=officer, role=Role.DESIGNATED_CLINICAL_OFFICER)
     with capture(execute=True):
         advice_submit(advice=advice, by=therapist)
-    return [team.email, therapist.email, therapist_mobile, caseworker.email]
+    with capture(execute=True):
+        advice_check(advice=advice, by=officer, note=f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016")
+    return [team.email, therapist.email, therapist_mobile, caseworker.email, officer.email]
 
 
 def _worcestershire_walk(worcestershire, capture, mobile: str):
