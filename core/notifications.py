@@ -52,6 +52,7 @@ WAITING = {
     "advice_response": "a response to a request for advice",
     "advice_check": "advice to check",
     "advice_checked": "advice has been checked",
+    "advice_returned": "advice returned",
     "invitation": "invitation",
     "invitation_accepted": "invitation accepted",
     "access_granted": "portal access",

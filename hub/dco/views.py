@@ -20,7 +20,7 @@ from ehc.workflow import Stage
 from hub.advice import selectors
 from hub.advice.selectors import AdviceFilters
 from hub.dco.access import advice_for_dco, dco_required
-from hub.dco.services import advice_check
+from hub.dco.services import advice_check, advice_return
 from hub.models import NOT_WITH_COUNCIL, AdviceStatus, HealthTeam
 
 PAGE_SIZE = 25
@@ -64,20 +64,26 @@ def dco_cases(request):
 @dco_required
 @require_http_methods(["GET", "POST"])
 def dco_advice(request, pk):
-    """One team's advice, read-only, with "Mark as checked" (and an optional note to the team) while it
-    waits for the check."""
+    """One team's advice, read-only, with "Mark as checked" (and an optional note to the team) or "Return
+    to the team" (with a note saying what to change) while it waits for the check."""
     advice = advice_for_dco(request, pk)
     errors, note = {}, ""
     if request.method == "POST":
         note = request.POST.get("note", "")
+        returning = request.POST.get("action") == "return"
         try:
-            advice_check(advice=advice, by=request.user, note=note)
+            if returning:
+                advice_return(advice=advice, by=request.user, note=note)
+            else:
+                advice_check(advice=advice, by=request.user, note=note)
         except ValidationError as refused:
             errors = errors_by_field(refused, field="note")
         else:
             messages.success(
                 request,
-                f"Marked as checked. The advice for case {advice.case.reference} has gone to the "
+                f"Returned to {advice.team.name}. The team member who submitted it has been emailed."
+                if returning
+                else f"Marked as checked. The advice for case {advice.case.reference} has gone to the "
                 "SEND team and the caseworker has been told.",
             )
             return redirect("hub_dco_cases")

@@ -386,3 +386,55 @@ def test_the_dco_finds_their_page_from_my_account_and_the_admin_sets_the_check(w
     )
     assert 'name="advice_checked_by_dco"' in page
     assert "The Designated Clinical Officer checks health advice before it goes to the council" in page
+
+
+def test_the_dco_returns_advice_to_the_team_which_changes_and_submits_it_again(world, sent):
+    case = world["case"]
+    with schema_context("nelincs"):
+        checked_first(True)
+        advice = written(world)
+        with sent():
+            advice_submit(advice=advice, by=world["therapist"])
+    dco = client_for(world, world["dco"])
+    nothing = dco.post(f"/health/dco/{advice.pk}/", {"action": "return", "note": "  "})
+    assert nothing.status_code == 400
+    assert "Enter a note saying what the team should change" in nothing.content.decode()
+    with sent():
+        response = dco.post(
+            f"/health/dco/{advice.pk}/",
+            {"action": "return", "note": "Please explain what the walking frame means in class."},
+        )
+    assert response.status_code == 302
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        assert advice.status == AdviceStatus.ALLOCATED
+        assert advice.is_open
+        assert advice.submitted_at is None
+        assert received(case) == []
+        assert AuditEvent.objects.filter(action="advice.returned", actor=world["dco"]).exists()
+    [told] = [e for e in emails_to(world["therapist"].email) if "has returned the advice" in e]
+    assert f"/health/advice/{advice.pk}/write/" in told
+    assert "walking frame" not in told
+    assert "Sian" not in told
+    therapist = client_for(world, world["therapist"])
+    page = therapist.get(f"/health/advice/{advice.pk}/write/").content.decode()
+    assert "returned your advice for changes" in page
+    assert "Please explain what the walking frame means in class." in page
+    with schema_context("nelincs"):
+        advice_save(
+            advice=advice,
+            answers={"health_needs": "Uses a walking frame for longer distances, such as to the hall."},
+            by=world["therapist"],
+        )
+        with sent():
+            advice_submit(advice=advice, by=world["therapist"])
+        advice.refresh_from_db()
+        assert advice.status == AdviceStatus.AWAITING_CHECK
+    assert len(emails_to(world["dco"].email)) == 2  # told of each submission
+    with sent():
+        dco.post(f"/health/dco/{advice.pk}/", {"action": "check", "note": ""})
+    with schema_context("nelincs"):
+        advice.refresh_from_db()
+        assert advice.status == AdviceStatus.SUBMITTED
+        assert advice.check_note == ""
+        assert [e.happened_on for e in received(case)] == [TODAY]
