@@ -216,7 +216,12 @@ def test_advice_is_asked_allocated_written_submitted_and_read(browser, visit, ur
     row.get_by_role("link", name="Sian Seaview").click()
     expect(dco.get_by_text("Sian experiences multiple absence seizures a day")).to_be_visible()
     assert_accessible(dco)
-    dco.get_by_label("Note to the team (optional)").fill("Clear and jargon free: thank you.")
+    dco.get_by_role("button", name="Return to the team").click()  # with no note: what to change?
+    expect(dco.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a note saying what the team should change"
+    )
+    assert_accessible(dco)
+    dco.get_by_label("Note to the team").fill("Clear and jargon free: thank you.")
     dco.get_by_role("button", name="Mark as checked").click()
     expect(dco.get_by_text("Marked as checked.")).to_be_visible()
     assert_accessible(dco)
