@@ -25,6 +25,7 @@ from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.mail import emails_to
+from tests.tenants.test_configuration import form_data
 
 TODAY = timezone.localdate()
 
@@ -372,20 +373,38 @@ def test_my_cases_and_team_cases_filter_by_case_status_and_education_setting(wor
         therapist.get("/health/?stage=draft_plan&setting=Riverside+Academy")
 
 
-def test_the_dco_finds_their_page_from_my_account_and_the_admin_sets_the_check(world, councils):
+def test_the_council_admin_turns_the_check_on_and_it_is_audited(world):
+    with schema_context("nelincs"):
+        checked_first(False)
+        admin = UserFactory(email=unique("admin"))
+        MembershipFactory(user=admin, role=Role.COUNCIL_ADMIN)
+    client = client_for(world, admin)
+    url = "/admin/configuration/councilconfiguration/1/change/"
+    page = client.get(url)
+    assert "The Designated Clinical Officer checks health advice before it goes to the council" in (
+        page.content.decode()
+    )
+    data = form_data(page)
+    assert "advice_checked_by_dco" not in data
+    data["advice_checked_by_dco"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with schema_context("nelincs"):
+        assert CouncilConfiguration.objects.get().advice_checked_by_dco is True
+        event = AuditEvent.objects.filter(action="configuration.changed").latest("at")
+        assert event.detail == {"fields": ["advice_checked_by_dco"]}
+        assert event.actor == admin
+        # From now on, a team's submitted advice waits for the check.
+        advice = advice_submit(advice=written(world), by=world["therapist"])
+        assert advice.status == AdviceStatus.AWAITING_CHECK
+
+
+def test_the_dco_finds_their_page_from_my_account(world):
     dco = client_for(world, world["dco"])
     assert 'href="/health/dco/"' in dco.get("/account/").content.decode()
     assert "Health advice for the council" in dco.get("/health/dco/").content.decode()
     therapist = client_for(world, world["therapist"])
     assert 'href="/health/dco/"' not in therapist.get("/account/").content.decode()
-    with schema_context("nelincs"):
-        admin = UserFactory(email=unique("admin"))
-        MembershipFactory(user=admin, role=Role.COUNCIL_ADMIN)
-    page = (
-        client_for(world, admin).get("/admin/configuration/councilconfiguration/1/change/").content.decode()
-    )
-    assert 'name="advice_checked_by_dco"' in page
-    assert "The Designated Clinical Officer checks health advice before it goes to the council" in page
 
 
 def test_the_dco_returns_advice_to_the_team_which_changes_and_submits_it_again(world, sent):
