@@ -77,7 +77,8 @@ def dco_advice(request, pk):
             else:
                 advice_check(advice=advice, by=request.user, note=note)
         except ValidationError as refused:
-            errors = errors_by_field(refused, field="note")
+            # A refusal of the whole page (checked meanwhile) has no note field to link to.
+            errors = errors_by_field(refused, field="note" if advice.awaits_check else "")
         else:
             messages.success(
                 request,

@@ -206,6 +206,8 @@ def test_with_the_check_on_advice_waits_for_the_dco_and_the_council_sees_nothing
     # Checked once: a second check is refused, and nothing more is recorded.
     again = dco.post(f"/health/dco/{advice.pk}/", {"note": ""})
     assert again.status_code == 400
+    assert "This advice is not waiting for a check" in again.content.decode()
+    assert "Mark as checked" not in again.content.decode()
     with schema_context("nelincs"):
         assert len(received(case)) == 1
 
