@@ -53,6 +53,8 @@ WAITING = {
     "advice_check": "advice to check",
     "advice_checked": "advice has been checked",
     "advice_returned": "advice returned",
+    "consultation": "a consultation",
+    "consultation_answer": "an answer to a consultation",
     "invitation": "invitation",
     "invitation_accepted": "invitation accepted",
     "access_granted": "portal access",

@@ -61,6 +61,7 @@ COUNCILS = [
             ("senior-caseworker", Role.CASEWORKER),
             ("parent", Role.PARENT),
             ("manager", Role.SEND_MANAGER),
+            ("school", Role.EDUCATION_PROFESSIONAL),
         ],
     },
     {
@@ -101,6 +102,7 @@ COUNCILS = [
             ("senior-caseworker", Role.CASEWORKER),
             ("parent", Role.PARENT),
             ("manager", Role.SEND_MANAGER),
+            ("school", Role.EDUCATION_PROFESSIONAL),
         ],
     },
     {
@@ -132,6 +134,7 @@ COUNCILS = [
             ("senior-caseworker", Role.CASEWORKER),
             ("parent", Role.PARENT),
             ("manager", Role.SEND_MANAGER),
+            ("school", Role.EDUCATION_PROFESSIONAL),
         ],
     },
     {
@@ -158,6 +161,7 @@ COUNCILS = [
             ("senior-caseworker", Role.CASEWORKER),
             ("parent", Role.PARENT),
             ("manager", Role.SEND_MANAGER),
+            ("school", Role.EDUCATION_PROFESSIONAL),
             ("health-manager", Role.HEALTH_TEAM_MANAGER),
             ("therapist", Role.HEALTH_PROFESSIONAL),
             ("clinical-officer", Role.DESIGNATED_CLINICAL_OFFICER),
@@ -184,6 +188,19 @@ COUNCILS = [
         "mobiles": {"health-manager": "07700 900001", "therapist": "07700 900002"},
         "office": {"street": "Town Hall Square", "town": "Grimsby", "postcode": "DN31 1HU"},
     },
+]
+
+
+# The schools and settings each council consults on draft plans (ehc.schools): the demo cases' schools.
+# Each is (name, URN, UKPRN, type, central email's local part, demo members as (local part, setting
+# manager)). The demo family's child with a draft plan (Honey Bee, DEMO-0007) is at Riverside Academy,
+# the school the family prefers: its SENCo (school@) answers the consultation.
+DEMO_SETTINGS = [
+    ("Riverside Academy", "654321", "", "mainstream", "riverside-office", [("school", True)]),
+    ("Meadow Primary School", "123456", "", "mainstream", "meadow-office", []),
+    ("Hillside Special School", "234567", "", "special", "hillside-office", []),
+    ("Little Acorns Nursery", "", "", "early_years", "acorns-office", []),
+    ("County Further Education College", "", "10001234", "post16", "college-office", []),
 ]
 
 

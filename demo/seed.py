@@ -19,11 +19,20 @@ from django_tenants.utils import schema_exists
 from core.models import Profile
 from core.roles import Role
 from core.services import membership_grant
-from demo.councils import DEFAULT_STAGES, DEMO_CASES, logo_svg
+from demo.councils import DEFAULT_STAGES, DEMO_CASES, DEMO_SETTINGS, logo_svg
 from ehc.case_forms.services import case_draft_served_on, case_form_send, draft_response_due
 from ehc.cases.services import case_due_refresh, case_transition
 from ehc.messages.services import message_send_by_team
-from ehc.models import AccessStatus, Case, CaseAccess, CaseDocument, Need, Placement
+from ehc.models import (
+    AccessStatus,
+    Case,
+    CaseAccess,
+    CaseDocument,
+    EducationSetting,
+    Need,
+    Placement,
+    SettingMember,
+)
 from ehc.workflow import ADVICE_SOURCES, Stage
 from hub.advice.services import advice_allocate, advice_request_send
 from hub.models import HealthTeam, HealthTeamMember
@@ -97,6 +106,7 @@ def _demo_people(*, spec: dict, password: str) -> list[tuple[str, str]]:
         ]
     )
     _demo_health(spec=spec)
+    _demo_settings(spec=spec)
     _demo_family(
         parent=user_model.objects.get(email=f"parent@{spec['email_domain']}"),
         base_url=f"http://{spec['domains'][0]}:8000",
@@ -138,6 +148,23 @@ def _demo_health(*, spec: dict) -> None:
                     member=user_model.objects.get(email=f"{writer}@{spec['email_domain']}"),
                     by=manager.user,
                 )
+
+
+def _demo_settings(*, spec: dict) -> None:
+    """The council's schools and settings, with the demo SENCo as Riverside Academy's setting manager
+    (idempotent)."""
+    user_model = get_user_model()
+    for name, urn, ukprn, kind, office, members in DEMO_SETTINGS:
+        setting, _ = EducationSetting.objects.update_or_create(
+            name=name,
+            defaults={"urn": urn, "ukprn": ukprn, "kind": kind, "email": f"{office}@{spec['email_domain']}"},
+        )
+        for local_part, is_manager in members:
+            SettingMember.objects.update_or_create(
+                setting=setting,
+                user=user_model.objects.get(email=f"{local_part}@{spec['email_domain']}"),
+                defaults={"is_manager": is_manager},
+            )
 
 
 DEMO_FAMILY = ("DEMO-0002", "DEMO-0007")  # Mary Bluehat (deciding whether to assess), Honey Bee (draft plan)

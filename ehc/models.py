@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 
 from core.formdefs import Definition, definition_from_dict
@@ -61,6 +62,11 @@ class AssessmentRequest(models.Model):
     # what they chose: {"on_behalf_of": [["child:CASE-…", "Mary Bluehat"], …]} (each child already
     # linked to the account).
     offered_choices = models.JSONField(default=dict, blank=True)
+    # The school or setting a professional's request came from: set when a member of a setting on the
+    # portal submits it (ehc.requests.services.request_submit).
+    setting = models.ForeignKey(
+        "ehc.EducationSetting", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -665,3 +671,137 @@ class PlanInformation(PlanRow):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+# --- Schools and settings, and consulting them on the draft plan (Reg. 14; Code of Practice 9.78-9.84) ---
+
+
+class SettingKind(models.TextChoices):
+    MAINSTREAM = "mainstream", "Mainstream"
+    SPECIAL = "special", "Special"
+    INDEPENDENT = "independent", "Independent"
+    POST16 = "post16", "Post-16"
+    EARLY_YEARS = "early_years", "Early years"
+
+
+class EducationSetting(models.Model):
+    """A school, college or early years setting as an organisation on the portal: its central email
+    address hears of every consultation, and its members (SettingMember) answer them, so that the
+    setting's account does not leave with a member of staff."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="As the SEND team and families see it")
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        blank=True,
+        help_text="Unique reference number: 6 digits (Get Information about Schools)",
+    )
+    ukprn = models.CharField(
+        "UKPRN", max_length=8, blank=True, help_text="UK provider reference number: 8 digits (colleges)"
+    )
+    kind = models.CharField("Type", max_length=20, choices=SettingKind.choices)
+    email = models.EmailField(
+        "Central email address", help_text="Told of every consultation, without the child's details"
+    )
+    is_active = models.BooleanField("Can be consulted", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="early_years") | ~models.Q(urn="") | ~models.Q(ukprn=""),
+                name="education_setting_has_urn_or_ukprn",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(urn="") | models.Q(urn__regex=r"^[0-9]{6}$"),
+                name="education_setting_urn_6",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ukprn="") | models.Q(ukprn__regex=r"^[0-9]{8}$"),
+                name="education_setting_ukprn_8",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        self.urn, self.ukprn = self.urn.strip(), self.ukprn.strip()
+        if self.urn and not (self.urn.isdigit() and len(self.urn) == 6):
+            errors["urn"] = "Enter a URN of 6 digits"
+        if self.ukprn and not (self.ukprn.isdigit() and len(self.ukprn) == 8):
+            errors["ukprn"] = "Enter a UKPRN of 8 digits"
+        if not errors and not self.urn and not self.ukprn and self.kind != SettingKind.EARLY_YEARS:
+            errors["urn"] = "Enter the setting's URN or UKPRN (only an early years setting may have neither)"
+        if errors:
+            raise ValidationError(errors)
+
+
+class SettingMember(models.Model):
+    """A person's place in a setting. Every member reads and answers the setting's consultations; a
+    setting manager also adds members."""
+
+    setting = models.ForeignKey(EducationSetting, on_delete=models.CASCADE, related_name="members")
+    # A foreign key across schemas: the identity lives in public, the place in the council.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_manager = models.BooleanField("Setting manager", default=False, help_text="Can add members")
+
+    class Meta:
+        ordering = ["setting_id", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["setting", "user"], name="setting_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.setting_id}"
+
+
+class ConsultationStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for an answer"
+    ANSWERED = "answered", "Answered"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Consultation(OfACase, models.Model):
+    """The council's consultation of one setting about being named in a child's plan, on one issued
+    draft (Reg. 14): the setting should answer within 15 days (Code of Practice 9.79) whether it can meet
+    the child's needs, with its reasons, and its costs if asked."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consultations")
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="consultations")
+    setting = models.ForeignKey(EducationSetting, on_delete=models.PROTECT, related_name="consultations")
+    rank = models.PositiveSmallIntegerField(default=1, help_text="1: the family's preference")
+    requested_on = models.DateField()
+    due_on = models.DateField(db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    costs_asked = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.WAITING, db_index=True
+    )
+    can_meet_needs = models.BooleanField(null=True, blank=True)
+    reasons = models.TextField(blank=True)
+    costs = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_version", "setting"], name="consultation_once_per_draft"),
+            models.CheckConstraint(
+                condition=~models.Q(status="answered")
+                | models.Q(can_meet_needs__isnull=False, answered_at__isnull=False),
+                name="consultation_answered_has_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} consults {self.setting_id}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == ConsultationStatus.WAITING

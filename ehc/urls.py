@@ -1,17 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from ehc.case_forms import views as case_form_views
 from ehc.cases import views as case_views
+from ehc.consultations import views as consultation_views
 from ehc.definitions import views as definition_views
 from ehc.documents import views as document_views
 from ehc.entry import views as entry_views
 from ehc.family import views as family_views
 from ehc.invitations import views as invitation_views
 from ehc.messages import views as message_views
+from ehc.plans import views as plan_views
+from ehc.plans.issued import views as plan_issued_views
+from ehc.plans.urls import PlanSectionConverter
 from ehc.records import views as record_views
 from ehc.requests import views as request_views
+from ehc.schools import views as school_views
 from ehc.timeliness import views as timeliness_views
 from ehc.workspace import views as workspace_views
+
+register_converter(PlanSectionConverter, "plansection")
 
 urlpatterns = [
     path("ehc-needs-assessment/", request_views.start, name="request_start"),
@@ -33,10 +40,31 @@ urlpatterns = [
     path("cases/new/paper/", entry_views.case_new_paper, name="case_new_paper"),
     path("cases/new/existing-plan/", entry_views.case_new_existing, name="case_new_existing"),
     path("cases/<str:reference>/", case_views.case_page, name="case_page"),
+    path("cases/<str:reference>/plan/", plan_views.plan_page, name="plan_page"),
+    path("cases/<str:reference>/plan/start/", plan_views.plan_start, name="plan_start"),
+    path("cases/<str:reference>/plan/bring-in/", plan_views.plan_bring_in, name="plan_bring_in"),
+    path("cases/<str:reference>/plan/<plansection:section>/", plan_views.plan_section, name="plan_section"),
     path("cases/<str:reference>/records/", record_views.case_records, name="case_records"),
     path("cases/<str:reference>/allocate/", case_views.case_allocate, name="case_allocate"),
     path("cases/<str:reference>/exceptions/add/", case_views.case_exception_add, name="case_exception_add"),
     path("cases/<str:reference>/response/", case_views.case_response, name="case_response"),
+    path(
+        "cases/<str:reference>/consultations/",
+        consultation_views.case_consultations,
+        name="case_consultations",
+    ),
+    path("schools/consultations/", consultation_views.school_consultations, name="school_consultations"),
+    path(
+        "schools/consultations/<int:pk>/",
+        consultation_views.school_consultation,
+        name="school_consultation",
+    ),
+    path(
+        "schools/consultations/<int:pk>/draft/",
+        consultation_views.school_consultation_draft,
+        name="school_consultation_draft",
+    ),
+    path("schools/<int:pk>/members/", school_views.setting_members_page, name="school_members"),
     path(
         "cases/<str:reference>/documents/publish/",
         document_views.case_document_publish,
@@ -110,5 +138,37 @@ urlpatterns = [
         "cases/<str:reference>/messages/<int:pk>/reply/",
         message_views.case_message_reply,
         name="case_message_reply",
+    ),
+    # The issued plan (ehc/plans/issued/): issuing, its versions and their comparison.
+    path(
+        "cases/<str:reference>/plan/issue-draft/", plan_issued_views.plan_issue_draft, name="plan_issue_draft"
+    ),
+    path(
+        "cases/<str:reference>/plan/issue-final/", plan_issued_views.plan_issue_final, name="plan_issue_final"
+    ),
+    path(
+        "cases/<str:reference>/plan/start-final/", plan_issued_views.plan_final_start, name="plan_final_start"
+    ),
+    path(
+        "cases/<str:reference>/plan/start-amendment/",
+        plan_issued_views.plan_amendment_start,
+        name="plan_amendment_start",
+    ),
+    path(
+        "cases/<str:reference>/plan/versions/<int:number>/",
+        plan_issued_views.plan_version,
+        name="plan_version",
+    ),
+    path("cases/<str:reference>/plan/compare/", plan_issued_views.plan_compare, name="plan_compare"),
+    path("children/<str:reference>/plan/", plan_issued_views.family_plan, name="family_plan"),
+    path(
+        "children/<str:reference>/plan/compare/",
+        plan_issued_views.family_plan_compare,
+        name="family_plan_compare",
+    ),
+    path(
+        "children/<str:reference>/plan/<int:number>/",
+        plan_issued_views.family_plan_version,
+        name="family_plan_version",
     ),
 ]

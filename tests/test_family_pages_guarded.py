@@ -54,7 +54,14 @@ def test_only_the_family_with_access_sees_it(name, route, oxfordshire, worcester
         r"<\w+:(\w+)>", lambda m: ARGUMENTS[m.group(1)], route.replace("<str:reference>", case.reference)
     )
     refused = {404, 405}
-    if name in {"family_dashboard", "family_request_details", "family_involvements", "family_documents"}:
+    if name in {
+        "family_dashboard",
+        "family_request_details",
+        "family_involvements",
+        "family_documents",
+        "family_plan",
+        "family_plan_compare",
+    }:
         assert parent_of(oxfordshire, case).get(path).status_code == 200, path
     other_parent = parent_of(oxfordshire, other_case)
     assert other_parent.get(path).status_code in refused, path

@@ -43,6 +43,9 @@ from tests.factories import (
     HealthTeamFactory,
     HealthTeamMemberFactory,
     MessageFactory,
+    PlanInformationFactory,
+    PlanProvisionFactory,
+    PlanVersionFactory,
     advice_asked,
     case_at,
     council_person,
@@ -148,6 +151,8 @@ def real_arguments(name: str, route: str, objects: dict) -> dict[str, str]:
     values = {"reference": HEALTH_CASE if "advice" in name else CASE, "slug": "parent", "token": "x" * 20}
     values["page"] = "part1"
     values["object_id"] = "1"
+    values["section"] = "F"  # provision: the section whose rows choose an outcome
+    values["number"] = "1"
     values["file_id"] = pk_of("advice_file") if "advice" in name else "1"
     if name.startswith("hub_") or "advice" in name:
         values["pk"] = pk_of("advice")
@@ -314,6 +319,9 @@ def _world(django_db_setup, django_db_blocker):
             CaseAccessFactory(case=family, user=parent)
             CaseDocumentFactory(case=family, published_by=caseworker)
             MessageFactory(case=family, sender=caseworker, recipient=parent)
+            plan = PlanVersionFactory(case=family, number=1)  # being written: its section pages have rows
+            PlanProvisionFactory(version=plan)
+            PlanInformationFactory(version=plan)
             case_form_send(
                 case=family, slug="parental_response", recipient=parent, due_on=None, by=caseworker, link="/"
             )

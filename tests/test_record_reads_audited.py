@@ -24,8 +24,12 @@ from ehc.models import (
     Case,
     CaseAccess,
     CaseEvent,
+    Consultation,
+    EducationSetting,
     Message,
+    PlanVersion,
     RequestStatus,
+    SettingMember,
 )
 from ehc.workflow import Action, Stage
 from hub.advice.selectors import advice_template_version
@@ -60,6 +64,14 @@ STAFF_READS = {
     "case_advice_view",
     "case_advice_pdf",
     "case_advice_file",
+    "plan_page",
+    "plan_start",  # walked with no plan started (once started it sends the caseworker to the plan)
+    "plan_section",
+    "plan_issue_draft",  # the plan's gaps, or the confirmation
+    "plan_issue_final",  # as the draft, with the family's response
+    "plan_version",
+    "plan_compare",
+    "case_consultations",
 }
 # SEND managers and council admins only (late final plans, by child): walked as the council admin.
 MANAGER_READS = {"case_timeliness"}
@@ -83,6 +95,12 @@ DCO_READS = {
     "hub_dco_advice",
     "hub_dco_advice_file",
 }
+# Read by a member of a school or setting consulted on the child's draft plan: each GET leaves a row.
+SETTING_READS = {
+    "school_consultations",  # one row per child listed
+    "school_consultation",
+    "school_consultation_draft",
+}
 # Actions that only take a POST and change the record: their guard is the same as the pages' above
 # (ehc.cases.access), so they are audited as reads too, and their services audit the change.
 ACTIONS = {
@@ -90,6 +108,9 @@ ACTIONS = {
     "case_access_resend": "POST only: sends an invitation again (case_item_for_staff, audited)",
     "case_access_activate": "POST only: activates a family member's access (case_item_for_staff)",
     "family_form_start": "POST only: the family starts a form about their own child",
+    "plan_bring_in": "POST only: brings a team's advice into the plan (case_for_staff, audited)",
+    "plan_final_start": "POST only: starts the final plan from the draft (case_for_staff, audited)",
+    "plan_amendment_start": "POST only: starts an amendment from the final plan (case_for_staff, audited)",
 }
 # The family's own reads of their own child's record: not audited as reads (the issue: "by anyone other
 # than the family itself"); their downloads are (document.downloaded, advice.file_downloaded, ...).
@@ -107,6 +128,9 @@ FAMILY_OWN = {
     "family_message_reply",
     "family_advice_view",
     "family_advice_file",
+    "family_plan",
+    "family_plan_version",
+    "family_plan_compare",
 }
 # Not a child's record, with the reason.
 NOT_RECORDS = {
@@ -145,6 +169,7 @@ NOT_RECORDS = {
     "staff_member_change_role": "a member of staff's role (audited as membership.role_changed)",
     "staff_member_remove": "a member of staff's access (audited as membership.deactivated)",
     "staff_member_restore": "a member of staff's access (audited as membership.reactivated)",
+    "school_members": "a setting's members, for its setting managers (an addition is audited)",
 }
 # Whole URL families that are not a child's record.
 NOT_RECORD_PREFIXES = {
@@ -175,7 +200,16 @@ def test_every_url_is_classified():
         if route.startswith(tuple(NOT_RECORD_PREFIXES)):
             continue
         seen[name] = route
-    lists = [STAFF_READS, MANAGER_READS, HEALTH_READS, DCO_READS, set(ACTIONS), FAMILY_OWN, set(NOT_RECORDS)]
+    lists = [
+        STAFF_READS,
+        MANAGER_READS,
+        HEALTH_READS,
+        DCO_READS,
+        SETTING_READS,
+        set(ACTIONS),
+        FAMILY_OWN,
+        set(NOT_RECORDS),
+    ]
     classified = set().union(*lists)
     assert sum(len(group) for group in lists) == len(classified), "a URL is in two lists"
     unclassified = set(seen) - classified
@@ -228,6 +262,7 @@ def world(councils):
         admin = person(Role.COUNCIL_ADMIN, name="admin")
         health = person(Role.HEALTH_PROFESSIONAL, name="health")
         dco = person(Role.DESIGNATED_CLINICAL_OFFICER, name="dco")
+        school = person(Role.EDUCATION_PROFESSIONAL, name="school")
         parent = person(Role.PARENT, name="parent")
         version = FormVersion.objects.filter(definition__slug="parent").first()
         submitted = AssessmentRequest.objects.create(
@@ -278,6 +313,27 @@ def world(councils):
             status=AdviceStatus.SUBMITTED, version=advice_template_version(), submitted_at=timezone.now()
         )
         answered_file = _stored(AdviceAttachment, advice_request=answered)
+        # The draft plan issued, and a school consulted on it (its member reads and downloads it).
+        draft = PlanVersion.objects.create(
+            case=case,
+            number=1,
+            status="issued",
+            issued_on=timezone.localdate(),
+            issued_at=timezone.now(),
+            document=document,
+            views="Walked views",
+        )
+        setting = EducationSetting.objects.create(
+            name=f"Walk school {uuid.uuid4().hex[:6]}", kind="mainstream", urn="100001", email="s@example.com"
+        )
+        SettingMember.objects.create(setting=setting, user=school, is_manager=True)
+        consultation = Consultation.objects.create(
+            case=case,
+            plan_version=draft,
+            setting=setting,
+            requested_on=timezone.localdate(),
+            due_on=timezone.localdate(),
+        )
         late = Case.objects.create(
             reference=f"CASE-L{uuid.uuid4().hex[:7].upper()}",
             child_first_name="Late",
@@ -292,6 +348,8 @@ def world(councils):
             stage_to=Stage.FINAL_PLAN,
             happened_on=datetime.date(2026, 9, 1),
         )
+        # The plan: version 1 the issued draft (above), version 2 being written.
+        PlanVersion.objects.create(case=case, number=2, views="Walked views")
     arguments = {
         "reference": case.reference,
         "requests_incoming": {},
@@ -303,6 +361,9 @@ def world(councils):
         "case_message_reply": {"pk": message.pk},
         "case_advice": {"pk": answered.pk, "file_id": answered_file.pk},
         "hub": {"pk": writing.pk, "file_id": writing_file.pk},
+        "plan_section": {"section": "B"},
+        "plan_version": {"number": 1},
+        "school": {"pk": consultation.pk},
     }
     return {
         "council": council,
@@ -310,7 +371,13 @@ def world(councils):
         "late": late,
         "form": form,
         "submitted": submitted,
-        "people": {"caseworker": caseworker, "admin": admin, "health": health, "dco": dco},
+        "people": {
+            "caseworker": caseworker,
+            "admin": admin,
+            "health": health,
+            "dco": dco,
+            "school": school,
+        },
         "arguments": arguments,
     }
 
@@ -322,6 +389,8 @@ def _path(route: str, name: str, arguments: dict) -> str:
         values = arguments["case_advice"]
     elif name.startswith("hub_"):
         values = arguments["hub"]
+    elif name.startswith("school_"):
+        values = arguments["school"]
     else:
         values = arguments.get(name, {})
     path = route.replace("<str:reference>", arguments["reference"])
@@ -340,6 +409,7 @@ WALKS = [
     *((name, "admin") for name in sorted(STAFF_READS | MANAGER_READS)),
     *((name, "health") for name in sorted(HEALTH_READS)),
     *((name, "dco") for name in sorted(DCO_READS)),
+    *((name, "school") for name in sorted(SETTING_READS)),
 ]
 
 
@@ -351,6 +421,9 @@ def test_each_read_of_a_childs_record_leaves_an_audit_row(name, who, world):
     path = _path(routes[name], name, world["arguments"])
     if name == "case_timeliness":
         path += "?year=2026"
+    if name == "plan_start":  # the start page is for a case whose plan is not started
+        with schema_context("nelincs"):
+            PlanVersion.objects.filter(case=world["case"]).delete()
     if name in {"case_list", "hub_dco_cases"}:  # other tests' cases may fill the first page: search
         path += f"?q={world['case'].reference}"
     with schema_context("nelincs"):
@@ -370,7 +443,7 @@ def test_each_read_of_a_childs_record_leaves_an_audit_row(name, who, world):
 @pytest.mark.parametrize("name", sorted(FAMILY_OWN - {"family_form_start"}))
 def test_the_familys_pages_are_not_open_to_staff_or_health_and_leave_no_read(name, world):
     routes = dict(council_urls())
-    path = _path(routes[name], name, {**world["arguments"], name: {"pk": 1, "file_id": 1}})
+    path = _path(routes[name], name, {**world["arguments"], name: {"pk": 1, "file_id": 1, "number": 1}})
     for who in ("caseworker", "health"):
         user = world["people"][who]
         client = sign_in(host_client("nelincs"), user, world["council"])

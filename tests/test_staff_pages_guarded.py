@@ -21,7 +21,7 @@ from tests.factories import MembershipFactory, UserFactory, council_person
 User = get_user_model()
 # Staff pages: everything under these prefixes on a council's site.
 STAFF_PREFIXES = ("requests/", "workspace/", "cases/", "council/forms/")
-ARGUMENTS = {"pk": "1", "file_id": "1", "slug": "parent"}
+ARGUMENTS = {"pk": "1", "file_id": "1", "slug": "parent", "section": "B", "number": "1"}
 
 
 def staff_patterns(

@@ -38,6 +38,7 @@ from ehc.models import (
     CeasingReason,
     ExceptionKind,
 )
+from ehc.plans.selectors import PLAN_STAGES
 from ehc.workflow import ADVICE_SOURCES, REVIEW_DECISIONS, Action, Stage, allowed_actions
 
 PAGE_SIZE = 25
@@ -77,7 +78,9 @@ def _case(request, reference):
     return case_for_staff(
         request,
         reference,
-        queryset=Case.objects.select_related("caseworker", "request__version__definition").prefetch_related(
+        queryset=Case.objects.select_related(
+            "caseworker", "request__version__definition", "request__setting"
+        ).prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("by").order_by("happened_on", "id")),
             "exceptions",
             Prefetch("accesses", queryset=CaseAccess.objects.select_related("user")),
@@ -206,6 +209,7 @@ def case_page(request, reference):
         "errors": errors,
         "posted": posted,
         "today": timezone.localdate(),
+        "plan_open": case.stage in PLAN_STAGES,
     }
     return render(request, "ehc/cases/page.html", context, status=400 if errors else 200)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ehc.models import (
     NEED_SECTIONS,
     PROVISION_SECTIONS,
+    NeedArea,
     PlanKind,
     PlanSection,
     PlanVersion,
@@ -37,12 +38,13 @@ def plan_gaps(
 
     def empty(section: PlanSection, has: bool) -> None:
         if not has and section not in nothing:
+            label = section.label[0].lower() + section.label[1:]  # "... Persons Act 1970" keeps its capitals
             gaps.append(
                 PlanGap(
                     section,
                     f"section-{section.value}",
-                    f"Section {section.value} ({section.label.lower()}) is empty: add to it, or say there is "
-                    "nothing in it for this child",
+                    f"Section {section.value} ({label}) is empty: add to it, or say there is nothing in "
+                    "it for this child",
                 )
             )
 
@@ -52,6 +54,15 @@ def plan_gaps(
     empty(PlanSection.E, bool(outcomes))
     served = {p.outcome_id for p in provisions if p.outcome_id}
     for outcome in outcomes:
+        # An outcome brought in from advice whose "advice area" matched no area of need has none yet.
+        if outcome.area not in NeedArea.values:
+            gaps.append(
+                PlanGap(
+                    PlanSection.E,
+                    f"outcome-{outcome.pk}-area",
+                    f"Select the area of need of the outcome \u201c{_short(outcome.outcome)}\u201d",
+                )
+            )
         if outcome.pk not in served:
             gaps.append(
                 PlanGap(

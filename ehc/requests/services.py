@@ -13,6 +13,7 @@ from core.notifications import notify_person
 from core.services import audit_record
 from ehc.family.access import family_cases_of
 from ehc.models import AssessmentRequest, RequestStatus
+from ehc.schools.selectors import setting_of_submitter
 from tenants.selectors import council_name_current, council_url
 
 DRAFT_DAYS = 30
@@ -84,7 +85,12 @@ def request_submit(*, request: AssessmentRequest, by) -> AssessmentRequest:
         locked.status = RequestStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.reference = _new_reference()
-        locked.save(update_fields=["status", "submitted_at", "reference", "updated_at"])
+        named = str(locked.answers.get("setting_name") or "")
+        if not locked.about_case_id and named:
+            # A professional's request ("I am a representative of the following school") is linked to the
+            # school or setting its sender is a member of: the one they named if they are in several.
+            locked.setting = setting_of_submitter(user=by, named=named)
+        locked.save(update_fields=["status", "submitted_at", "reference", "setting", "updated_at"])
         audit_record(
             actor=by, action="request.submitted", target=locked, detail={"reference": locked.reference}
         )

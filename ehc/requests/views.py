@@ -86,7 +86,9 @@ def _own_request(request, pk) -> AssessmentRequest:
 
 def _form_or_404(pk) -> AssessmentRequest:
     return get_object_or_404(
-        AssessmentRequest.objects.select_related("version__definition", "owner", "about_case", "case"),
+        AssessmentRequest.objects.select_related(
+            "version__definition", "owner", "about_case", "case", "setting"
+        ),
         pk=pk,
     )
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from core.decorators import role_required
 from core.roles import STAFF_ROLES, Role
+from ehc.consultations.selectors import consultations_overdue
 from ehc.workspace.selectors import workspace_counts
 
 
@@ -20,6 +21,7 @@ def workspace(request):
         {
             **workspace_counts(user=request.user, today=today),
             "today": today,
+            "consultations_overdue": consultations_overdue(today=today),
             "is_manager": bool(request.council_roles & {Role.SEND_MANAGER, Role.COUNCIL_ADMIN}),
         },
     )

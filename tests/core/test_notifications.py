@@ -32,6 +32,7 @@ from core.roles import Role
 from core.tasks import notification_send, notifications_requeue_everywhere
 from ehc.case_forms.services import case_form_send
 from ehc.cases.services import case_allocate, case_open_from_request, case_transition, request_response_post
+from ehc.consultations.services import consultation_answer, consultations_send
 from ehc.documents.services import case_document_publish
 from ehc.invitations.services import (
     access_activate,
@@ -42,7 +43,15 @@ from ehc.invitations.services import (
     invitations_respond,
 )
 from ehc.messages.services import message_send_by_team
-from ehc.models import AccessStatus, AssessmentRequest, Case, CaseAccess, CaseDocument
+from ehc.models import (
+    AccessStatus,
+    AssessmentRequest,
+    Case,
+    CaseAccess,
+    CaseDocument,
+    EducationSetting,
+    SettingMember,
+)
 from ehc.requests.services import request_submit
 from ehc.workflow import Action
 from hub.advice.services import advice_allocate, advice_request_send, advice_save, advice_submit
@@ -50,7 +59,7 @@ from hub.dco.services import advice_check, advice_return
 from hub.models import HealthTeam, HealthTeamMember
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
-from tests.factories import MembershipFactory, UserFactory, council_person
+from tests.factories import MembershipFactory, PlanVersionFactory, UserFactory, council_person
 from tests.mail import emails_to, texts_to
 from tests.test_settings import PRODUCTION_ENV, django_eval
 
@@ -522,6 +531,7 @@ def _oxfordshire_walk(oxfordshire, capture, mobile: str):
         health = _health_walk(case=case, staff=staff, capture=capture, mobile=mobile)
         with capture(execute=True):
             case = case_transition(case=case, action=Action.ISSUE_DRAFT, by=staff, happened_on=today)
+        schools = _consultation_walk(case=case, staff=staff, capture=capture)
         CaseAccess.objects.get_or_create(
             case=case, user=parent, defaults={"email": parent.email, "status": AccessStatus.ACTIVE}
         )
@@ -564,7 +574,7 @@ def _oxfordshire_walk(oxfordshire, capture, mobile: str):
             )
     with schema_context("oxfordshire"), capture(execute=True):
         account_change_notify(user=parent, to=parent.email, change="mobile")  # Update account's notice
-    return [parent.email, mobile, *health]
+    return [parent.email, mobile, *health, *schools]
 
 
 def _health_walk(*, case, staff, capture, mobile: str) -> list[str]:
@@ -612,6 +622,36 @@ def _health_walk(*, case, staff, capture, mobile: str) -> list[str]:
     with capture(execute=True):
         advice_check(advice=advice, by=officer, note=f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016")
     return [team.email, therapist.email, therapist_mobile, caseworker.email, officer.email]
+
+
+def _consultation_walk(*, case, staff, capture) -> list[str]:
+    """Inside Oxfordshire, with the draft issued: a school consulted on it (its central address is
+    told), whose member answers (the case's caseworker is told). Returns who was told."""
+    school = EducationSetting.objects.create(
+        name=f"Walk school {uuid.uuid4().hex[:6]}",
+        kind="mainstream",
+        urn="123123",
+        email=unique("walk-school"),
+    )
+    senco = UserFactory(email=unique("walk-senco"))
+    MembershipFactory(user=senco, role=Role.EDUCATION_PROFESSIONAL)
+    SettingMember.objects.create(setting=school, user=senco)
+    version = PlanVersionFactory(
+        case=case, status="issued", issued_on=timezone.localdate(), issued_at=timezone.now()
+    )
+    with capture(execute=True):
+        (consultation,) = consultations_send(
+            case=case, version=version, settings=[school], costs_asked=True, by=staff
+        )
+    with capture(execute=True):
+        consultation_answer(
+            consultation=consultation,
+            by=senco,
+            can_meet_needs="no",
+            reasons=f"{CONTENT}: {FIRST} {LAST}",
+            costs=f"{CONTENT}: born 29/02/2016",
+        )
+    return [school.email]
 
 
 def _worcestershire_walk(worcestershire, capture, mobile: str):

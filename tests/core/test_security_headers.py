@@ -30,6 +30,8 @@ ARGUMENTS = {
     "page": "part1",
     "token": "not-a-token",
     "object_id": "1",
+    "section": "B",
+    "number": "1",
 }
 ARGUMENTS |= {"content_type_id": "1", "uidb36": "1", "key": "not-a-key", "url": "nowhere/"}
 # Responses a view marks public on purpose: the same bytes for everyone, nothing about the viewer.

@@ -18,19 +18,20 @@ from core.models import Membership
 from core.roles import Role
 from demo.councils import COUNCILS, DEMO_CASES
 from demo.seed import demo_council_seed
-from ehc.models import Case
+from ehc.models import Case, EducationSetting, Placement, SettingMember
 from ehc.workflow import Stage, transition_for
 from hub.models import AdviceRequest, AdviceStatus, HealthTeamMember
 from tenants.configuration.models import MessageType, StageDescription
 from tests.conftest import demo_seed
 
-# The accounts README.md lists: these five in every council, and North East Lincolnshire's health staff.
+# The accounts README.md lists: these six in every council, and North East Lincolnshire's health staff.
 README_ACCOUNTS = {
     "admin": Role.COUNCIL_ADMIN,
     "caseworker": Role.CASEWORKER,
     "senior-caseworker": Role.CASEWORKER,
     "manager": Role.SEND_MANAGER,
     "parent": Role.PARENT,
+    "school": Role.EDUCATION_PROFESSIONAL,
 }
 README_HEALTH = {
     "health-manager": Role.HEALTH_TEAM_MANAGER,
@@ -144,6 +145,25 @@ def test_the_health_hub_has_advice_waiting_and_allocated(seeded):
     with schema_context("oxfordshire"):
         elsewhere = AdviceRequest.objects.select_related("case").get()
     assert (elsewhere.case.reference, elsewhere.status) == ("DEMO-0006", AdviceStatus.AWAITING_ALLOCATION)
+
+
+def test_each_council_has_its_schools_and_the_demo_senco_manages_the_familys_school(seeded):
+    for spec in COUNCILS:
+        with schema_context(spec["schema_name"]):
+            assert set(EducationSetting.objects.values_list("name", flat=True)) >= {
+                "Riverside Academy",
+                "Meadow Primary School",
+            }
+            (place,) = SettingMember.objects.select_related("setting", "user")
+            assert (place.user.email, place.setting.name, place.is_manager) == (
+                f"school@{spec['email_domain']}",
+                "Riverside Academy",
+                True,
+            )
+            # The demo family's child with a draft plan is at the school the senco manages.
+            assert Placement.objects.filter(
+                case__reference="DEMO-0007", setting_name="Riverside Academy"
+            ).exists()
 
 
 def _rows() -> dict[str, int]:

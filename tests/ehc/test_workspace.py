@@ -51,8 +51,9 @@ def test_the_page_links_each_count_to_the_filtered_list_in_constant_queries(
     with schema_context(oxfordshire.schema_name):
         CaseFactory(days_ago=50, caseworker=caseworker)
     staff.get("/workspace/")
-    # routing, session, configuration, identity, roles, counts by stage, new requests
-    with assert_queries(7):
+    # routing, session, configuration, identity, roles, counts by stage, new requests, consultations
+    # overdue
+    with assert_queries(8):
         html = staff.get("/workspace/").content.decode()
     assert "SEND team workspace" in html
     assert 'href="/cases/?caseworker=me&amp;due=overdue"' in html
@@ -61,7 +62,7 @@ def test_the_page_links_each_count_to_the_filtered_list_in_constant_queries(
     with schema_context(oxfordshire.schema_name):
         for _ in range(30):
             CaseFactory(days_ago=35, caseworker=caseworker)
-    with assert_queries(7):
+    with assert_queries(8):
         staff.get("/workspace/")
     listed = staff.get("/cases/?caseworker=me&due=soon").content.decode()
     assert "Due soon" in listed

@@ -54,3 +54,13 @@ def test_only_the_final_must_name_a_placement(complete):
     assert [gap.field for gap in plan_gaps(version=complete)] == ["placement_name"]
     complete.placement_name = "Larkrise Primary School"
     assert plan_gaps(version=complete) == []
+
+
+def test_an_outcome_with_no_area_of_need_is_a_gap(complete):
+    """Advice whose "advice area" matched no area of need brings its outcome in without one."""
+    outcome = complete.outcomes.get()
+    outcome.area = ""
+    outcome.save()
+    gaps = plan_gaps(version=complete)
+    assert [(gap.section, gap.field) for gap in gaps] == [("E", f"outcome-{outcome.pk}-area")]
+    assert "Select the area of need of the outcome" in gaps[0].message
