@@ -54,7 +54,8 @@ class AdviceForPlan:
     "advice:<id of the case event that asked>"; ``source`` names it on the plan ("Speech and language
     therapy advice, 3 Mar 2026"). Areas are the keys of ehc.models.NeedArea (the advice template's areas).
 
-    - ``needs``: (area, what the team wrote as the child's needs in that area), one per area answered;
+    - ``needs``: (area, what the team wrote as the child's needs in that area), one per area each
+      professional answered;
     - ``outcomes``: (area or "" when the team's words match no area, outcome, steps);
     - ``provision``: (the outcome it supports, as the team wrote it, the provision).
     """

@@ -150,11 +150,6 @@ urlpatterns = [
         "cases/<str:reference>/plan/start-final/", plan_issued_views.plan_final_start, name="plan_final_start"
     ),
     path(
-        "cases/<str:reference>/plan/start-amendment/",
-        plan_issued_views.plan_amendment_start,
-        name="plan_amendment_start",
-    ),
-    path(
         "cases/<str:reference>/plan/versions/<int:number>/",
         plan_issued_views.plan_version,
         name="plan_version",

@@ -145,4 +145,52 @@ class AdviceAttachment(StoredUpload):
     every upload and served only through views that check the viewer and audit the download."""
 
     advice_request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="attachments")
+    # The professional's part it was uploaded with (null only for a file of the release before parts).
+    contribution = models.ForeignKey(
+        "AdviceContribution", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=advice_attachment_path, max_length=300)
+
+
+class AdviceContribution(models.Model):
+    """One professional's part of a team's advice. A manager may add several team members to one request
+    ("select a team member name from the dropdown box, click on 'add'"); each writes their own part on
+    the advice template, over several visits, with their own clinic letters, and submits it. The team's
+    advice is submitted when the last part is in, or by a manager with the parts that are in; it then
+    reads part by part, each under its author's name.
+
+    The request's own ``allocated_to``, ``version`` and ``answers`` predate parts: migration 0004 turned
+    each into a part, and ``allocated_to`` is still set to the first professional added, for the code of
+    the release before, which runs while the councils' schemas are migrated. Nothing reads them now."""
+
+    advice_request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="contributions")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The part as typed, on one version of the advice template (its version once first saved).
+    version = models.ForeignKey("core.FormVersion", null=True, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict, blank=True)
+    done_at = models.DateTimeField("Submitted", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advice_request", "professional"], name="advice_contribution_one_per_professional"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Part of {self.advice_request_id} by {self.professional_id}"
+
+    @property
+    def author(self) -> str:
+        person = self.professional
+        if person is None:
+            return "A former team member"
+        return person.get_full_name() or person.email

@@ -12,12 +12,30 @@ urlpatterns = [
     path("health/advice/<int:pk>/allocate/", advice_views.advice_allocate, name="hub_advice_allocate"),
     path("health/advice/<int:pk>/write/", advice_views.advice_write, name="hub_advice_write"),
     path("health/advice/<int:pk>/submit/", advice_views.advice_submit, name="hub_advice_submit"),
+    path(
+        "health/advice/<int:pk>/submit-team/", advice_views.advice_team_submit, name="hub_advice_team_submit"
+    ),
     path("health/advice/<int:pk>/view/", advice_views.advice_view, name="hub_advice_view"),
     path("health/advice/<int:pk>/pdf/", advice_views.advice_pdf, name="hub_advice_pdf"),
     path("health/advice/<int:pk>/files/<int:file_id>/", advice_views.advice_file, name="hub_advice_file"),
     path("health/dco/", dco_views.dco_cases, name="hub_dco_cases"),
     path("health/dco/<int:pk>/", dco_views.dco_advice, name="hub_dco_advice"),
     path("health/dco/<int:pk>/files/<int:file_id>/", dco_views.dco_advice_file, name="hub_dco_advice_file"),
+    path(
+        "health/advice/<int:pk>/case-advice/<int:other_pk>/",
+        advice_views.other_advice_view,
+        name="hub_other_advice_view",
+    ),
+    path(
+        "health/advice/<int:pk>/case-advice/<int:other_pk>/pdf/",
+        advice_views.other_advice_pdf,
+        name="hub_other_advice_pdf",
+    ),
+    path(
+        "health/advice/<int:pk>/case-advice/<int:other_pk>/files/<int:file_id>/",
+        advice_views.other_advice_file,
+        name="hub_other_advice_file",
+    ),
     path("cases/<str:reference>/advice/<int:pk>/", reading_views.case_advice_view, name="case_advice_view"),
     path("cases/<str:reference>/advice/<int:pk>/pdf/", reading_views.case_advice_pdf, name="case_advice_pdf"),
     path(

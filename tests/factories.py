@@ -36,8 +36,9 @@ from ehc.models import (
     RequestStatus,
 )
 from ehc.workflow import Action, Stage
+from hub.advice.selectors import advice_template_version
 from hub.advice.services import advice_request_send
-from hub.models import HealthTeam, HealthTeamMember
+from hub.models import AdviceContribution, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -330,6 +331,25 @@ def advice_asked(*, case: Case, team: HealthTeam, by=None, requested_on: datetim
     """A health team asked for advice on a case in its assessment, as the case page's "Request advice"
     does it (the event, the request, its due date and the email to the team)."""
     return advice_request_send(case=case, team=team, by=by, requested_on=requested_on or timezone.localdate())
+
+
+def advice_submitted_with(*, advice: AdviceRequest, answers: dict, submitted_at=None, professional=None):
+    """A team's advice submitted, as one professional's part with these answers, without walking the
+    allocation and the template (the advice as the SEND team, the family and the plan read it)."""
+    submitted_at = submitted_at or timezone.now()
+    AdviceContribution.objects.create(
+        advice_request=advice,
+        professional=professional,
+        added_at=submitted_at,
+        version=advice_template_version(),
+        answers=answers,
+        done_at=submitted_at,
+    )
+    AdviceRequest.objects.filter(pk=advice.pk).update(
+        status=AdviceStatus.SUBMITTED, submitted_at=submitted_at
+    )
+    advice.refresh_from_db()
+    return advice
 
 
 class PlanVersionFactory(factory.django.DjangoModelFactory):

@@ -66,7 +66,9 @@ def test_only_the_team_sees_its_requests(name, route, councils):
         )
         advice = advice_request_send(case=case, team=team, by=caseworker, requested_on=timezone.localdate())
         advice_allocate(advice=advice, member=writer, by=manager)
-    path = "/" + re.sub(r"<int:pk>", str(advice.pk), route).replace("<int:file_id>", "1")
+    path = "/" + re.sub(r"<int:pk>", str(advice.pk), route).replace("<int:file_id>", "1").replace(
+        "<int:other_pk>", str(advice.pk)
+    )
     attempt = {"action": "not_known", "details": "Not known", "member": str(writer.pk)}
 
     clients = {

@@ -128,7 +128,7 @@ def demo_objects(people) -> dict:
     """Real values for each URL parameter, from the people's cases (and a draft the parent starts)."""
     parent = people["parent"]
     advice = AdviceRequest.objects.filter(
-        case__reference=HEALTH_CASE, allocated_to=people["therapist"]
+        case__reference=HEALTH_CASE, contributions__professional=people["therapist"]
     ).first()
     draft = request_start(owner=parent, slug="parent")
     submitted = AssessmentRequest.objects.exclude(pk=draft.pk).filter(owner=parent).first()
@@ -156,6 +156,7 @@ def real_arguments(name: str, route: str, objects: dict) -> dict[str, str]:
     values["file_id"] = pk_of("advice_file") if "advice" in name else "1"
     if name.startswith("hub_") or "advice" in name:
         values["pk"] = pk_of("advice")
+        values["other_pk"] = pk_of("advice")
     elif name.startswith("request_"):
         values["pk"] = pk_of("submitted" if name in {"request_view", "request_pdf"} else "draft")
     elif name == "case_open":

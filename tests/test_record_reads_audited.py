@@ -34,7 +34,14 @@ from ehc.models import (
 from ehc.workflow import Action, Stage
 from hub.advice.selectors import advice_template_version
 from hub.advice.services import advice_allocate, advice_request_send
-from hub.models import AdviceAttachment, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.models import (
+    AdviceAttachment,
+    AdviceContribution,
+    AdviceRequest,
+    AdviceStatus,
+    HealthTeam,
+    HealthTeamMember,
+)
 from tests.conftest import host_client, sign_in
 from tests.ehc.test_documents import PDF_BYTES, make_document
 from tests.factories import MembershipFactory, UserFactory
@@ -87,6 +94,10 @@ HEALTH_READS = {
     "hub_advice_view",
     "hub_advice_pdf",
     "hub_advice_file",
+    "hub_advice_team_submit",  # a manager's confirmation page
+    "hub_other_advice_view",  # another team's submitted advice on the same case
+    "hub_other_advice_pdf",
+    "hub_other_advice_file",
 }
 # Read by the council's Designated Clinical Officer (every team's advice): each GET leaves a row naming
 # the child.
@@ -110,7 +121,6 @@ ACTIONS = {
     "family_form_start": "POST only: the family starts a form about their own child",
     "plan_bring_in": "POST only: brings a team's advice into the plan (case_for_staff, audited)",
     "plan_final_start": "POST only: starts the final plan from the draft (case_for_staff, audited)",
-    "plan_amendment_start": "POST only: starts an amendment from the final plan (case_for_staff, audited)",
 }
 # The family's own reads of their own child's record: not audited as reads (the issue: "by anyone other
 # than the family itself"); their downloads are (document.downloaded, advice.file_downloaded, ...).
@@ -305,14 +315,23 @@ def world(councils):
         HealthTeamMember.objects.create(team=team, user=health, is_manager=True)
         writing = advice_request_send(case=case, team=team, by=caseworker, requested_on=timezone.localdate())
         advice_allocate(advice=writing, member=health, by=health)
-        writing_file = _stored(AdviceAttachment, advice_request=writing)
+        writing_file = _stored(
+            AdviceAttachment, advice_request=writing, contribution=writing.contributions.get()
+        )
         answered = advice_request_send(
             case=case, team=other_team, by=caseworker, requested_on=timezone.localdate()
         )
         AdviceRequest.objects.filter(pk=answered.pk).update(
-            status=AdviceStatus.SUBMITTED, version=advice_template_version(), submitted_at=timezone.now()
+            status=AdviceStatus.SUBMITTED, submitted_at=timezone.now()
         )
-        answered_file = _stored(AdviceAttachment, advice_request=answered)
+        answered_part = AdviceContribution.objects.create(
+            advice_request=answered,
+            professional=None,
+            added_at=timezone.now(),
+            version=advice_template_version(),
+            done_at=timezone.now(),
+        )
+        answered_file = _stored(AdviceAttachment, advice_request=answered, contribution=answered_part)
         # The draft plan issued, and a school consulted on it (its member reads and downloads it).
         draft = PlanVersion.objects.create(
             case=case,
@@ -361,6 +380,7 @@ def world(councils):
         "case_message_reply": {"pk": message.pk},
         "case_advice": {"pk": answered.pk, "file_id": answered_file.pk},
         "hub": {"pk": writing.pk, "file_id": writing_file.pk},
+        "hub_other": {"pk": writing.pk, "other_pk": answered.pk, "file_id": answered_file.pk},
         "plan_section": {"section": "B"},
         "plan_version": {"number": 1},
         "school": {"pk": consultation.pk},
@@ -387,6 +407,8 @@ def _path(route: str, name: str, arguments: dict) -> str:
         values = arguments["request"]
     elif name.startswith("case_advice"):
         values = arguments["case_advice"]
+    elif name.startswith("hub_other_"):
+        values = arguments["hub_other"]
     elif name.startswith("hub_"):
         values = arguments["hub"]
     elif name.startswith("school_"):
@@ -423,6 +445,7 @@ def test_each_read_of_a_childs_record_leaves_an_audit_row(name, who, world):
         path += "?year=2026"
     if name == "plan_start":  # the start page is for a case whose plan is not started
         with schema_context("nelincs"):
+            Consultation.objects.filter(case=world["case"]).delete()
             PlanVersion.objects.filter(case=world["case"]).delete()
     if name in {"case_list", "hub_dco_cases"}:  # other tests' cases may fill the first page: search
         path += f"?q={world['case'].reference}"
@@ -470,7 +493,7 @@ def test_advice_being_written_is_not_read_by_the_send_team(world):
     its clinic letters, as for advice that does not exist (the manager of the team still reads it)."""
     writing = world["arguments"]["hub"]
     with schema_context("nelincs"):
-        AdviceRequest.objects.filter(pk=writing["pk"]).update(
+        AdviceContribution.objects.filter(advice_request=writing["pk"]).update(
             version=advice_template_version(), answers={"health_needs": "Draft words"}
         )
     reference = world["case"].reference

@@ -323,9 +323,16 @@ def plan_section_save(
         else:
             _rows_save(locked, section, kind, rows or [], saved)
         nothing_in = set(locked.nothing_in or ())
-        if nothing and section not in nothing_in:
+        if nothing and _section_has_content(locked, section, kind):
+            # Both would be printed: the caseworker decides which is true.
+            field = f"section-{section.value}" if kind else "nothing"
+            saved.errors[field] = (
+                f"Section {section.value} has something in it: remove it, or untick "
+                f"\u201cThere is nothing in section {section.value} for this child\u201d"
+            )
+        elif nothing:
             nothing_in.add(section.value)
-        elif not nothing:
+        else:
             nothing_in.discard(section.value)
         locked.nothing_in = sorted(nothing_in, key=list(PlanSection.values).index)
         locked.save()
@@ -345,6 +352,18 @@ def plan_section_save(
         )
     version.refresh_from_db()
     return saved
+
+
+def _section_has_content(locked: PlanVersion, section: PlanSection, kind: str | None) -> bool:
+    if kind is None:
+        text = {
+            PlanSection.A: locked.views,
+            PlanSection.I: locked.placement_name,
+            PlanSection.J: locked.personal_budget,
+        }
+        return bool(text[section].strip())
+    rows = ROW_KINDS[kind]["model"].objects.filter(version=locked)
+    return (rows.filter(section=section) if kind in {"need", "provision"} else rows).exists()
 
 
 def _text_save(locked: PlanVersion, section: PlanSection, text: dict, saved: SectionSaved) -> None:

@@ -6,8 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,8 +29,6 @@ from ehc.plans.selectors import (
     plan_working_version,
 )
 
-# Where the issuing engineer's buttons go on the plan page, once that template exists (ehc/plans/issued/).
-ISSUE_ACTIONS = "ehc/plans/issued/_actions.html"
 ROW_NOUNS = {
     "need": "need",
     "outcome": "outcome",
@@ -40,14 +36,6 @@ ROW_NOUNS = {
     "information": "advice or information",
 }
 TEXT_INPUTS = ("views", "placement_name", "placement_type", "personal_budget")
-
-
-def _template_if_any(name: str) -> str:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return ""
-    return name
 
 
 def _section_url(reference: str, section: str, field: str = "", *, check: bool = False) -> str:
@@ -101,7 +89,10 @@ def plan_page(request, reference):
         "case": case,
         "plan": plan,
         "can_start": not plan.started and case.stage in PLAN_STAGES,
-        "issue_actions": _template_if_any(ISSUE_ACTIONS),
+        # What the issuing actions' template (ehc/plans/issued/_actions.html) reads, from the versions
+        # read above (no second query).
+        "working": plan.working,
+        "issued": plan.issued,
         "checked": False,
         "problems": [],
     }

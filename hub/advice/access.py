@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from core.roles import HEALTH_ROLES
 from core.selectors import membership_roles
 from ehc.cases.access import READ, record_read_by
-from hub.advice.selectors import advice_request_for
+from hub.advice.selectors import advice_request_for, advice_submitted_on_same_case
 from hub.teams.selectors import health_places_of
 
 
@@ -40,3 +40,20 @@ def advice_for_health(request, pk, *, action: str = READ, detail: dict | None = 
     advice, is_manager = advice_request_for(user=request.user, pk=pk, places=request.health_places)
     record_read_by(request, subjects=[advice.case.reference], action=action, target=advice, detail=detail)
     return advice, is_manager
+
+
+def advice_of_another_team(request, pk, other_pk, *, action: str = READ, detail: dict | None = None):
+    """Another team's submitted advice on the same case, for a member of a team asked on it (through
+    their own request ``pk``: a manager of its team, or a professional writing a part of it). Never
+    advice being written, nor another case's (404 for both). The read is audited as a read of the
+    child's record, naming the request it was reached from."""
+    advice, _ = advice_request_for(user=request.user, pk=pk, places=request.health_places)
+    other = advice_submitted_on_same_case(advice=advice, pk=other_pk)
+    record_read_by(
+        request,
+        subjects=[other.case.reference],
+        action=action,
+        target=other,
+        detail={"from_request": advice.pk, **(detail or {})},
+    )
+    return advice, other

@@ -1,18 +1,20 @@
-"""The advice as a PDF download, for each page that offers one: the writer's and the SEND team's."""
+"""The advice as a PDF download, for each page that offers one: the writers', the SEND team's and the
+other teams asked on the case."""
 
 from django.http import HttpResponse
 
 from core.pdf import pdf_render
-from hub.advice.selectors import advice_parts
-from hub.models import AdviceRequest
+from hub.advice.selectors import advice_by_author
+from hub.models import AdviceRequest, AdviceStatus
 
 
 def advice_pdf_response(*, advice: AdviceRequest, council) -> HttpResponse:
-    """The PDF, for a viewer whose guard has checked and audited the read; ``council`` names it."""
+    """The PDF of the team's submitted advice, each part under its author's name (nothing of advice not
+    submitted yet), for a viewer whose guard has checked and audited the read; ``council`` names it."""
     content = pdf_render(
-        template="ehc/requests/pdf.html",
+        template="hub/advice/pdf.html",
         context={
-            "parts": advice_parts(advice=advice) if advice.version_id else [],
+            "authors": advice_by_author(advice=advice) if advice.status == AdviceStatus.SUBMITTED else [],
             "title": f"Health advice from {advice.team.name}",
             "reference": advice.case.reference,
         },

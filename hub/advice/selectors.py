@@ -5,7 +5,7 @@ template it was written on."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +16,14 @@ from ehc.cases.selectors import DUE_SOON_DAYS
 from ehc.models import Placement
 from ehc.workflow import Action, Stage
 from hub.advice.definitions import ADVICE_FORM_SLUG
-from hub.models import NOT_WITH_COUNCIL, OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeamMember
+from hub.models import (
+    NOT_WITH_COUNCIL,
+    OPEN_STATUSES,
+    AdviceContribution,
+    AdviceRequest,
+    AdviceStatus,
+    HealthTeamMember,
+)
 
 
 def _main_setting() -> Subquery:
@@ -28,9 +35,17 @@ def _main_setting() -> Subquery:
 
 def _listed() -> QuerySet:
     return (
-        AdviceRequest.objects.select_related("case", "team", "allocated_to")
+        AdviceRequest.objects.select_related("case", "team")
         .annotate(setting=_main_setting())
         .order_by("due_on", "id")
+    )
+
+
+def contributions_prefetch() -> Prefetch:
+    """Who is writing each request's advice, read with a page of requests (one query for the page)."""
+    return Prefetch(
+        "contributions",
+        queryset=AdviceContribution.objects.select_related("professional").order_by("added_at", "id"),
     )
 
 
@@ -92,19 +107,26 @@ class AdviceFilters:
 
 
 def advice_requests_mine(*, user, filters: AdviceFilters) -> QuerySet:
-    """My cases: the requests allocated to this person, soonest due first."""
-    return filters.apply(_listed().filter(allocated_to=user), today=timezone.localdate())
+    """My cases: the requests this person writes a part of, soonest due first (one part each at most)."""
+    return filters.apply(_listed().filter(contributions__professional=user), today=timezone.localdate())
 
 
 def advice_requests_team(*, managed_team_ids: list[int], filters: AdviceFilters) -> QuerySet:
-    """Team cases: every request sent to the teams this person manages."""
-    return filters.apply(_listed().filter(team_id__in=managed_team_ids), today=timezone.localdate())
+    """Team cases: every request sent to the teams this person manages, with who writes each."""
+    return filters.apply(
+        _listed().filter(team_id__in=managed_team_ids).prefetch_related(contributions_prefetch()),
+        today=timezone.localdate(),
+    )
 
 
 def advice_requests_council(*, filters: AdviceFilters) -> QuerySet:
     """The Designated Clinical Officer's list: every health team's requests in this council, soonest due
     first; due soon and overdue count advice waiting for the check (the council's date is still open)."""
-    return filters.apply(_listed(), today=timezone.localdate(), waiting=NOT_WITH_COUNCIL)
+    return filters.apply(
+        _listed().prefetch_related(contributions_prefetch()),
+        today=timezone.localdate(),
+        waiting=NOT_WITH_COUNCIL,
+    )
 
 
 def advice_settings_listed(*, user=None, managed_team_ids: list[int] | None = None) -> list[str]:
@@ -113,7 +135,7 @@ def advice_settings_listed(*, user=None, managed_team_ids: list[int] | None = No
     query)."""
     queryset = AdviceRequest.objects.all()
     if user is not None:
-        queryset = queryset.filter(allocated_to=user)
+        queryset = queryset.filter(contributions__professional=user)
     if managed_team_ids is not None:
         queryset = queryset.filter(team_id__in=managed_team_ids)
     settings = (
@@ -127,25 +149,49 @@ def advice_settings_listed(*, user=None, managed_team_ids: list[int] | None = No
 
 def advice_request_for(*, user, pk, places: list[HealthTeamMember]) -> tuple[AdviceRequest, bool]:
     """The advice request a person may open, and whether they manage its team: a manager of the team,
-    or the team member it is allocated to, judged from ``places`` (health_places_of, which the page's
-    guard has read). Anyone else gets a 404, not a 403, so a guessed number confirms nothing (one
-    query)."""
+    or a team member writing a part of its advice, judged from ``places`` (health_places_of, which the
+    page's guard has read). ``my_part`` is the id of this person's part, or None. Anyone else gets a
+    404, not a 403, so a guessed number confirms nothing (one query)."""
+    if not user.is_authenticated:
+        raise Http404("No such advice request")
+    mine = AdviceContribution.objects.filter(advice_request=OuterRef("pk"), professional=user)
     advice = (
-        AdviceRequest.objects.select_related("case__caseworker", "case__request", "team", "allocated_to")
+        AdviceRequest.objects.select_related("case__caseworker", "case__request", "team")
+        .annotate(my_part=Subquery(mine.values("pk")[:1]))
         .filter(pk=pk)
         .first()
     )
-    if advice is None or not user.is_authenticated:
+    if advice is None:
         raise Http404("No such advice request")
     is_manager = any(place.team_id == advice.team_id and place.is_manager for place in places)
-    if not is_manager and advice.allocated_to_id != user.pk:
+    if not is_manager and advice.my_part is None:
         raise Http404("No such advice request")
     return advice, is_manager
 
 
+def advice_submitted_on_same_case(*, advice: AdviceRequest, pk) -> AdviceRequest:
+    """Another team's advice on the case of ``advice`` (the request its reader's team was asked), once
+    submitted: never a draft, nor a response that the child is not known, nor another case's (one
+    query; else 404)."""
+    other = (
+        AdviceRequest.objects.select_related("case", "team", "submitted_by")
+        .filter(pk=pk, case_id=advice.case_id, status=AdviceStatus.SUBMITTED)
+        .exclude(pk=advice.pk)
+        .first()
+    )
+    if other is None:
+        raise Http404("No such advice")
+    return other
+
+
 def advice_requests_of_case(*, case) -> list[AdviceRequest]:
-    """Every health team asked on a case, with who has it (one query)."""
-    return list(case.advice_requests.select_related("team", "allocated_to").order_by("requested_on", "id"))
+    """Every health team asked on a case (one query)."""
+    return list(case.advice_requests.select_related("team").order_by("requested_on", "id"))
+
+
+def advice_contributions_of(*, advice: AdviceRequest) -> list[AdviceContribution]:
+    """Who writes the request's advice, and whether each has submitted their part (one query)."""
+    return list(advice.contributions.select_related("professional").order_by("added_at", "id"))
 
 
 def advice_asked_outside_hub(*, case) -> list[dict]:
@@ -161,17 +207,60 @@ def advice_template_version() -> FormVersion:
     return FormVersion.objects.filter(definition__slug=ADVICE_FORM_SLUG).select_related("definition").first()
 
 
-def advice_definition(*, advice: AdviceRequest):
-    """The template the advice is written on: its own version once saved, else the council's current."""
-    version = advice.version or advice_template_version()
+def advice_definition(*, part: AdviceContribution):
+    """The template a part is written on: its own version once saved, else the council's current."""
+    version = part.version or advice_template_version()
     return definition_from_dict(version.schema)
 
 
-def advice_parts(*, advice: AdviceRequest, file_url=None) -> list:
-    """The advice as it reads, part by part, with its clinic letters, each linked by ``file_url``
-    (the viewer's own download address for an attachment)."""
-    files = list(advice.attachments.all())
-    for attachment in files:
-        attachment.url = file_url(attachment) if file_url else ""
-    parts, _ = summary_parts(advice_definition(advice=advice), advice.answers, files=files)
-    return parts
+@dataclass(frozen=True)
+class AdviceByAuthor:
+    """One professional's submitted part of a team's advice as it reads: its author, when it was
+    submitted, and its advice areas with its clinic letters (core.formdefs.summary_parts)."""
+
+    pk: int
+    author: str
+    done_at: datetime.datetime
+    parts: list
+
+
+def advice_by_author(*, advice: AdviceRequest, file_url=None) -> list[AdviceByAuthor]:
+    """The team's submitted advice, part by part under each author's name, with each part's clinic
+    letters linked by ``file_url`` (the viewer's own download address for an attachment). Only parts
+    submitted: a part still being written when a manager submitted the team's advice is not part of
+    it (two queries, however many parts)."""
+    written = (
+        advice.contributions.filter(done_at__isnull=False)
+        .select_related("professional", "version")
+        .prefetch_related("attachments")
+        .order_by("done_at", "id")
+    )
+    current = None
+    shown = []
+    for part in written:
+        files = list(part.attachments.all())
+        for attachment in files:
+            attachment.url = file_url(attachment) if file_url else ""
+        if part.version is None:
+            current = current or advice_template_version()
+        definition = definition_from_dict((part.version or current).schema)
+        sections, _ = summary_parts(definition, part.answers, files=files)
+        shown.append(AdviceByAuthor(pk=part.pk, author=part.author, done_at=part.done_at, parts=sections))
+    return shown
+
+
+def advice_attachment_readable(*, advice: AdviceRequest, file_id, user=None):
+    """A clinic letter of the advice a reader may download: one of a submitted part, or, for its
+    writer, one of their own part (one query; else 404)."""
+    readable = []
+    if advice.status in (AdviceStatus.SUBMITTED, AdviceStatus.AWAITING_CHECK):
+        readable.append(Q(contribution__done_at__isnull=False))
+    if user is not None:
+        readable.append(Q(contribution__professional=user))
+    attachment = None
+    if readable:
+        either = readable[0] if len(readable) == 1 else readable[0] | readable[1]
+        attachment = advice.attachments.filter(either, pk=file_id).first()
+    if attachment is None:
+        raise Http404("No such file")
+    return attachment

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.formdefs import definition_from_dict, form_errors
@@ -20,7 +21,7 @@ from ehc.models import Case, CaseEvent
 from ehc.workflow import Action, Stage
 from hub.advice.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
 from hub.advice.selectors import advice_template_version
-from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam
+from hub.models import OPEN_STATUSES, AdviceContribution, AdviceRequest, AdviceStatus, HealthTeam
 from hub.teams.selectors import TEAM_CHOICE, dco_people, team_managed_by, team_member_choices
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
@@ -156,9 +157,10 @@ def _caseworker_told(*, advice: AdviceRequest, what: str) -> None:
 
 
 def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
-    """A manager allocates the request to a team member (again, to move it while no advice is
-    submitted); the member is emailed a request for advice with the due date and a link. ``member``
-    None: no one was chosen."""
+    """A manager adds a team member to the request ("select a team member name from the dropdown box,
+    click on 'add'"): several may be added, each writing their own part of the team's advice. The member
+    is emailed a request for advice with the due date and a link, never who it is about. Adding someone
+    already on the request changes nothing and emails no one. ``member`` None: no one was chosen."""
     with transaction.atomic():
         locked = _locked(advice)
         _manager_or_refuse(advice=locked, by=by)
@@ -168,11 +170,18 @@ def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
             raise ValidationError({"member": "Select the team member who will write the advice"})
         if member.pk not in {user.pk for user in team_member_choices(team=locked.team)}:
             raise ValidationError({"member": "Select a member of the team"})
+        now = timezone.now()
+        part, added = AdviceContribution.objects.get_or_create(
+            advice_request=locked, professional=member, defaults={"added_at": now, "added_by": by}
+        )
+        if not added:
+            return locked
         locked.status = AdviceStatus.ALLOCATED
         locked.known_to_service = True
-        locked.allocated_to = member
+        if locked.allocated_to_id is None:  # the first professional, for the release before parts
+            locked.allocated_to = member
         locked.allocated_by = by
-        locked.allocated_at = timezone.now()
+        locked.allocated_at = now
         locked.save(
             update_fields=[
                 "status",
@@ -183,7 +192,9 @@ def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
                 "updated_at",
             ]
         )
-        audit_record(actor=by, action="advice.allocated", target=locked, detail={"to": member.pk})
+        audit_record(
+            actor=by, action="advice.allocated", target=locked, detail={"to": member.pk, "part": part.pk}
+        )
         council, reference = council_name_current(), locked.case.reference
         notify_person(
             user=member,
@@ -194,8 +205,44 @@ def advice_allocate(*, advice: AdviceRequest, member, by) -> AdviceRequest:
                 f"The advice is due by {_due_text(locked.due_on)}.\n\n"
                 f"Sign in to the EHC Portal to write it:\n{council_url(f'/health/advice/{locked.pk}/')}"
             ),
-            key=f"advice-allocated:{locked.pk}:{member.pk}:{locked.allocated_at.isoformat()}",
+            key=f"advice-allocated:{locked.pk}:{member.pk}:{now.isoformat()}",
         )
+    return locked
+
+
+def advice_professional_remove(*, advice: AdviceRequest, member, by) -> AdviceRequest:
+    """A manager takes a team member off the request before they have written anything of their part
+    (someone on leave, say). A part with anything in it stays: it is that professional's work. The
+    last one taken off leaves the request awaiting allocation again; taking off the last one still
+    writing, when the others' parts are in, submits the team's advice."""
+    with transaction.atomic():
+        locked = _locked(advice)
+        _manager_or_refuse(advice=locked, by=by)
+        if locked.status != AdviceStatus.ALLOCATED:
+            raise ValidationError("This request has been answered and can no longer be changed")
+        part = (
+            AdviceContribution.objects.select_for_update()
+            .filter(advice_request=locked, professional=member)
+            .first()
+            if member is not None
+            else None
+        )
+        if part is None:
+            raise ValidationError({"member": "They are not writing advice for this request"})
+        if part.done_at or _answers_say_something(part.answers) or part.attachments.exists():
+            raise ValidationError(
+                {"member": "They have started their part of the advice, so it cannot be taken off them"}
+            )
+        part.delete()
+        rest = list(AdviceContribution.objects.filter(advice_request=locked).order_by("added_at", "id"))
+        locked.allocated_to_id = rest[0].professional_id if rest else None
+        if not rest:
+            locked.status = AdviceStatus.AWAITING_ALLOCATION
+            locked.known_to_service = None
+        locked.save(update_fields=["status", "known_to_service", "allocated_to", "updated_at"])
+        audit_record(actor=by, action="advice.unallocated", target=locked, detail={"from": member.pk})
+        if rest and all(other.done_at for other in rest):  # every part left is in
+            _team_advice_submit(advice=locked, by=by)
     return locked
 
 
@@ -233,30 +280,37 @@ def advice_not_known(*, advice: AdviceRequest, details: str, by) -> AdviceReques
     return locked
 
 
-def _writer_lock(*, advice: AdviceRequest, by) -> AdviceRequest:
+def _part_lock(*, advice: AdviceRequest, by) -> tuple[AdviceRequest, AdviceContribution]:
+    """The request and this professional's part of it, locked, while the part can still be written."""
     locked = _locked(advice)
-    if locked.allocated_to_id != by.pk:
+    part = (
+        AdviceContribution.objects.select_for_update().filter(advice_request=locked, professional=by).first()
+    )
+    if part is None:
         raise PermissionDenied
     if locked.status != AdviceStatus.ALLOCATED:
         raise ValidationError("This advice has been submitted and can no longer be changed")
-    return locked
+    if part.done_at is not None:
+        raise ValidationError("You have submitted your part of this advice and it can no longer be changed")
+    return locked, part
 
 
-def advice_save(*, advice: AdviceRequest, answers: dict, by) -> AdviceRequest:
-    """Save changes: keep what was typed, valid or not (drafted over several sessions)."""
+def advice_save(*, advice: AdviceRequest, answers: dict, by) -> AdviceContribution:
+    """Save changes to this professional's part: keep what was typed, valid or not (drafted over
+    several sessions)."""
     with transaction.atomic():
-        locked = _writer_lock(advice=advice, by=by)
-        if locked.version_id is None:
-            locked.version = advice_template_version()
-        locked.answers = {**locked.answers, **answers}
-        locked.save(update_fields=["version", "answers", "updated_at"])
-    return locked
+        _, part = _part_lock(advice=advice, by=by)
+        if part.version_id is None:
+            part.version = advice_template_version()
+        part.answers = {**part.answers, **answers}
+        part.save(update_fields=["version", "answers", "updated_at"])
+    return part
 
 
-def advice_has_content(*, advice: AdviceRequest, answers: dict) -> bool:
-    """Advice says something: an answer in an advice area, an outcome or a provision, or a clinic
+def advice_has_content(*, part: AdviceContribution, answers: dict) -> bool:
+    """A part says something: an answer in an advice area, an outcome or a provision, or a clinic
     letter or report uploaded with it."""
-    return _answers_say_something(answers) or advice.attachments.exists()
+    return _answers_say_something(answers) or part.attachments.exists()
 
 
 def _answers_say_something(answers: dict) -> bool:
@@ -271,31 +325,68 @@ def _answers_say_something(answers: dict) -> bool:
 
 
 def advice_submit(*, advice: AdviceRequest, by) -> AdviceRequest:
-    """Submit advice: it must say something and pass the template's checks; afterwards it is read-only,
-    the case's advice due date is closed and the caseworker is told a response waits."""
+    """A professional submits their part: it must say something and pass the template's checks, and is
+    read-only afterwards. The last part in submits the team's advice (_team_advice_submit)."""
     with transaction.atomic():
-        locked = _writer_lock(advice=advice, by=by)
-        if locked.version_id is None:
-            locked.version = advice_template_version()
-        errors = form_errors(definition_from_dict(locked.version.schema), locked.answers)
+        locked, part = _part_lock(advice=advice, by=by)
+        if part.version_id is None:
+            part.version = advice_template_version()
+        errors = form_errors(definition_from_dict(part.version.schema), part.answers)
         if errors:
             raise ValidationError("Some of the advice is not valid", code="invalid")
-        if not advice_has_content(advice=locked, answers=locked.answers):
+        if not advice_has_content(part=part, answers=part.answers):
             raise ValidationError(
                 "Give advice in at least one advice area, or upload a clinic letter, before you submit",
                 code="empty",
             )
-        checked_first = configuration_get().advice_checked_by_dco
-        locked.status = AdviceStatus.AWAITING_CHECK if checked_first else AdviceStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.submitted_by = by
-        locked.save(update_fields=["version", "status", "submitted_at", "submitted_by", "updated_at"])
-        audit_record(actor=by, action="advice.submitted", target=locked)
-        if checked_first:
-            _dco_told(advice=locked)
-        else:
-            advice_release(advice=locked, by=by)
+        part.done_at = timezone.now()
+        part.save(update_fields=["version", "done_at", "updated_at"])
+        audit_record(actor=by, action="advice.part_submitted", target=locked, detail={"part": part.pk})
+        waiting = AdviceContribution.objects.filter(advice_request=locked, done_at__isnull=True).exists()
+        if not waiting:
+            _team_advice_submit(advice=locked, by=by)
     return locked
+
+
+def advice_team_submit(*, advice: AdviceRequest, by) -> AdviceRequest:
+    """A manager submits the team's advice at any time, with the parts submitted so far ("submit the
+    team's advice"); parts still being written are left out and can no longer be changed. Refused while
+    no part has been submitted (a submitted part always says something)."""
+    with transaction.atomic():
+        locked = _locked(advice)
+        _manager_or_refuse(advice=locked, by=by)
+        if locked.status != AdviceStatus.ALLOCATED:
+            raise ValidationError({"submit": "This request has been answered already"})
+        done = [
+            part
+            for part in AdviceContribution.objects.filter(advice_request=locked, done_at__isnull=False)
+            if advice_has_content(part=part, answers=part.answers)
+        ]
+        if not done:
+            raise ValidationError(
+                {
+                    "submit": "No one in the team has submitted their part of the advice yet, so there is "
+                    "nothing to send"
+                }
+            )
+        _team_advice_submit(advice=locked, by=by)
+    return locked
+
+
+def _team_advice_submit(*, advice: AdviceRequest, by) -> None:
+    """The team's advice is submitted (the locked request, its parts checked): it is read-only, and it
+    goes to the council (advice_release), or, where the council has its Designated Clinical Officer
+    check health advice first (CouncilConfiguration.advice_checked_by_dco), waits for that check."""
+    checked_first = configuration_get().advice_checked_by_dco
+    advice.status = AdviceStatus.AWAITING_CHECK if checked_first else AdviceStatus.SUBMITTED
+    advice.submitted_at = timezone.now()
+    advice.submitted_by = by
+    advice.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit_record(actor=by, action="advice.submitted", target=advice)
+    if checked_first:
+        _dco_told(advice=advice)
+    else:
+        advice_release(advice=advice, by=by)
 
 
 def advice_release(*, advice: AdviceRequest, by) -> None:
@@ -330,15 +421,19 @@ REMIND_DAYS_BEFORE = 7
 
 def advice_reminders_send(*, today: datetime.date | None = None) -> int:
     """Daily, in one council: remind whoever holds each open request for advice, once a week before it
-    is due and once when it is overdue. An allocated request reminds its team member (email, and text
-    if they chose it); one awaiting allocation reminds the team's central address. What waits and by
-    when, the reference and a link, never who (ARCHITECTURE.md 8). The notification keys carry the due
-    date, so running twice reminds nobody twice, and a date moved by an exception earns a new reminder.
+    is due and once when it is overdue. An allocated request reminds each team member still writing
+    their part (email, and text if they chose it); one awaiting allocation reminds the team's central
+    address. What waits and by when, the reference and a link, never who (ARCHITECTURE.md 8). The
+    notification keys carry the due date (and the professional), so running twice reminds nobody twice,
+    and a date moved by an exception earns a new reminder.
     Returns how many requests were reminded."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=REMIND_DAYS_BEFORE)
-    waiting = AdviceRequest.objects.filter(status__in=OPEN_STATUSES, due_on__lte=soon).select_related(
-        "case", "team", "allocated_to"
+    writing = AdviceContribution.objects.filter(done_at__isnull=True, professional__isnull=False)
+    waiting = (
+        AdviceRequest.objects.filter(status__in=OPEN_STATUSES, due_on__lte=soon)
+        .select_related("case", "team")
+        .prefetch_related(Prefetch("contributions", queryset=writing.select_related("professional")))
     )
     council = council_name_current()
     reminded = 0
@@ -350,15 +445,21 @@ def advice_reminders_send(*, today: datetime.date | None = None) -> int:
         subject = f"{council}: reminder, a request for advice for case {advice.case.reference} {when}"
         key = f"advice-reminder:{advice.pk}:{'overdue' if overdue else 'soon'}:{advice.due_on.isoformat()}"
         with transaction.atomic():
-            if advice.allocated_to_id:
+            if advice.status == AdviceStatus.ALLOCATED:
+                # Each professional still writing their part; one who has submitted theirs is done.
                 link = council_url(f"/health/advice/{advice.pk}/")
                 body = (
                     f"The advice for case {advice.case.reference} {when}. Health advice must be returned "
                     f"within 6 weeks of the request.\n\nSign in to the EHC Portal to write it:\n{link}"
                 )
-                notify_person(
-                    user=advice.allocated_to, kind="advice_request", subject=subject, body=body, key=key
-                )
+                for part in advice.contributions.all():
+                    notify_person(
+                        user=part.professional,
+                        kind="advice_request",
+                        subject=subject,
+                        body=body,
+                        key=f"{key}:{part.professional_id}",
+                    )
             else:
                 link = council_url("/health/team/?awaiting=1")
                 body = (

@@ -12,7 +12,7 @@ from core.roles import Role
 from core.selectors import membership_roles
 from core.services import audit_record
 from hub.advice.services import advice_release
-from hub.models import AdviceRequest, AdviceStatus
+from hub.models import AdviceContribution, AdviceRequest, AdviceStatus
 from tenants.selectors import council_name_current, council_url
 
 NOTE_MAX = 5000
@@ -62,9 +62,10 @@ def advice_check(*, advice: AdviceRequest, by, note: str = "") -> AdviceRequest:
 
 
 def advice_return(*, advice: AdviceRequest, by, note: str) -> AdviceRequest:
-    """Return to the team: the advice goes back to its writer to change and submit again, with the
-    DCO's note saying what to change (required); nothing reaches the council, and the writer is told
-    (what, never the note itself, by email). Reminders of the due date apply again."""
+    """Return to the team: the advice goes back to its writers (every part open again) to change and
+    submit again, with the DCO's note saying what to change (required); nothing reaches the council,
+    and each professional with a part is told (what, never the note itself, by email). Reminders of the
+    due date apply again."""
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Enter a note saying what the team should change"})
@@ -72,15 +73,22 @@ def advice_return(*, advice: AdviceRequest, by, note: str) -> AdviceRequest:
         raise ValidationError({"note": "The note must be 5,000 characters or fewer"})
     with transaction.atomic():
         locked = _awaiting_check(advice=advice, by=by)
-        writer = locked.submitted_by or locked.allocated_to
         locked.status = AdviceStatus.ALLOCATED
         locked.check_note = note
         locked.submitted_at = None
         locked.submitted_by = None
         locked.save(update_fields=["status", "check_note", "submitted_at", "submitted_by", "updated_at"])
+        # Every professional's part is theirs to change again; the team's advice is submitted again once
+        # all parts are in (or by a manager), as the first time.
+        parts = list(
+            AdviceContribution.objects.select_for_update(of=("self",))
+            .filter(advice_request=locked)
+            .select_related("professional")
+        )
+        AdviceContribution.objects.filter(pk__in=[part.pk for part in parts]).update(done_at=None)
         audit_record(actor=by, action="advice.returned", target=locked)
-        if writer is not None:
-            reference = locked.case.reference
+        reference = locked.case.reference
+        for writer in {part.professional for part in parts if part.professional is not None}:
             notify_person(
                 user=writer,
                 kind="advice_returned",
@@ -91,6 +99,6 @@ def advice_return(*, advice: AdviceRequest, by, note: str) -> AdviceRequest:
                     f"{locked.due_on.day} {locked.due_on:%B %Y}.\n\nSign in to the EHC Portal to change it "
                     f"and submit it again:\n{council_url(f'/health/advice/{locked.pk}/write/')}"
                 ),
-                key=f"advice-returned:{locked.pk}:{locked.updated_at.isoformat()}",
+                key=f"advice-returned:{locked.pk}:{writer.pk}:{locked.updated_at.isoformat()}",
             )
     return locked

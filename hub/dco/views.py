@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -93,11 +93,9 @@ def dco_advice(request, pk):
         "hub/dco/advice.html",
         {
             "advice": advice,
-            "parts": selectors.advice_parts(
+            "authors": selectors.advice_by_author(
                 advice=advice, file_url=lambda a: reverse("hub_dco_advice_file", args=[advice.pk, a.pk])
-            )
-            if advice.version_id
-            else [],
+            ),
             "errors": errors,
             "note": note,
         },
@@ -112,4 +110,4 @@ def dco_advice_file(request, pk, file_id):
     advice = advice_for_dco(
         request, pk, action="advice.file_downloaded", detail={"file": file_id, "by": "dco"}
     )
-    return private_file_response(get_object_or_404(advice.attachments, pk=file_id))
+    return private_file_response(selectors.advice_attachment_readable(advice=advice, file_id=file_id))

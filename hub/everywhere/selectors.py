@@ -10,7 +10,14 @@ from psycopg import sql
 from core.models import Membership
 from core.roles import HEALTH_ROLES
 from ehc.models import Case
-from hub.models import OPEN_STATUSES, AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from hub.models import (
+    OPEN_STATUSES,
+    AdviceContribution,
+    AdviceRequest,
+    AdviceStatus,
+    HealthTeam,
+    HealthTeamMember,
+)
 from tenants.models import Domain
 from tenants.schemas import council_schemas_active, council_schemas_rows, council_schemas_union
 
@@ -70,7 +77,8 @@ def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
         "FROM {advice} a JOIN {teams} t ON t.id = a.team_id JOIN {cases} c ON c.id = a.case_id "
         "WHERE EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = {user} AND m.is_active "
         "AND m.role IN ({roles})) "
-        "AND a.status IN ({open}) AND (a.allocated_to_id = {user} OR (a.status = {awaiting} AND EXISTS "
+        "AND a.status IN ({open}) AND (EXISTS (SELECT 1 FROM {parts} w WHERE w.advice_request_id = a.id "
+        "AND w.professional_id = {user}) OR (a.status = {awaiting} AND EXISTS "
         "(SELECT 1 FROM {places} p WHERE p.team_id = a.team_id AND p.user_id = {user} AND p.is_manager)))"
     )
     query = council_schemas_union(
@@ -82,6 +90,7 @@ def advice_requests_everywhere(*, user) -> list[AdviceEverywhere]:
             "cases": Case,
             "members": Membership,
             "places": HealthTeamMember,
+            "parts": AdviceContribution,
         },
         user=sql.Literal(user.pk),
         roles=_health_roles(),

@@ -9,15 +9,18 @@ from django.utils.formats import date_format
 from ehc.hooks import AdviceForPlan
 from ehc.models import NeedArea
 from hub.advice.definitions import ADVICE_AREAS
-from hub.models import AdviceRequest, AdviceStatus
+from hub.advice.selectors import contributions_prefetch
+from hub.models import AdviceContribution, AdviceRequest, AdviceStatus
 
 
 def advice_requests_prefetch() -> Prefetch:
-    """The staff case page's advice from health teams, read with its case: each team asked and who has
-    the request (one query)."""
+    """The staff case page's advice from health teams, read with its case: each team asked and who
+    writes its advice (two queries, however many teams and professionals)."""
     return Prefetch(
         "advice_requests",
-        queryset=AdviceRequest.objects.select_related("team", "allocated_to").order_by("requested_on", "id"),
+        queryset=AdviceRequest.objects.select_related("team")
+        .prefetch_related(contributions_prefetch())
+        .order_by("requested_on", "id"),
     )
 
 
@@ -41,15 +44,21 @@ def _rows(answer) -> list[dict]:
 
 
 def advice_for_plan(*, case) -> list[AdviceForPlan]:
-    """Each team's submitted advice on the case, as the plan is started from it (one query)."""
-    submitted = (
-        case.advice_requests.filter(status=AdviceStatus.SUBMITTED)
-        .select_related("team")
-        .order_by("submitted_at", "id")
+    """Each team's submitted advice on the case, as the plan is started from it: one per team's request,
+    with the rows of every part submitted in it, part after part in the order they were submitted (one
+    query, however many teams and parts: the parts, each with its request and team)."""
+    parts = (
+        AdviceContribution.objects.filter(
+            advice_request__case=case, advice_request__status=AdviceStatus.SUBMITTED, done_at__isnull=False
+        )
+        .select_related("advice_request__team")
+        .order_by("advice_request__submitted_at", "advice_request_id", "done_at", "id")
     )
+    by_request: dict[int, tuple[AdviceRequest, list[dict]]] = {}
+    for part in parts:
+        by_request.setdefault(part.advice_request_id, (part.advice_request, []))[1].append(part.answers or {})
     found = []
-    for advice in submitted:
-        answers = advice.answers or {}
+    for advice, every in by_request.values():
         submitted_on = timezone.localdate(advice.submitted_at) if advice.submitted_at else advice.requested_on
         found.append(
             AdviceForPlan(
@@ -59,6 +68,7 @@ def advice_for_plan(*, case) -> list[AdviceForPlan]:
                 submitted_on=submitted_on,
                 needs=tuple(
                     (area, answers[f"{area}_needs"].strip())
+                    for answers in every
                     for area, _ in ADVICE_AREAS
                     if str(answers.get(f"{area}_needs") or "").strip()
                 ),
@@ -68,11 +78,13 @@ def advice_for_plan(*, case) -> list[AdviceForPlan]:
                         str(row.get("outcome") or "").strip(),
                         str(row.get("steps") or "").strip(),
                     )
+                    for answers in every
                     for row in _rows(answers.get("outcomes"))
                     if str(row.get("outcome") or "").strip()
                 ),
                 provision=tuple(
                     (str(row.get("outcome") or "").strip(), str(row.get("provision") or "").strip())
+                    for answers in every
                     for row in _rows(answers.get("provision"))
                     if str(row.get("provision") or "").strip()
                 ),

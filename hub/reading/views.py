@@ -14,7 +14,7 @@ from core.uploads import private_file_response
 from ehc.cases.access import READ, case_item_for_staff
 from ehc.family.access import family_case_or_404
 from hub.advice.pdf import advice_pdf_response
-from hub.advice.selectors import advice_parts
+from hub.advice.selectors import advice_attachment_readable, advice_by_author
 from hub.models import AdviceRequest, AdviceStatus
 
 # The SEND team reads what the teams sent, from the case page ------------------------------------------
@@ -48,11 +48,11 @@ def case_advice_view(request, reference, pk):
         "hub/advice/view.html",
         {
             "advice": advice,
-            "parts": advice_parts(
+            "authors": advice_by_author(
                 advice=advice,
                 file_url=lambda a: reverse("case_advice_file", args=[reference, advice.pk, a.pk]),
             )
-            if advice.version_id
+            if advice.status == AdviceStatus.SUBMITTED
             else [],
             "back_url": reverse("case_page", args=[reference]),
             "pdf_url": reverse("case_advice_pdf", args=[reference, advice.pk]),
@@ -78,7 +78,7 @@ def case_advice_file(request, reference, pk, file_id):
         action="advice.file_downloaded",
         detail={"file": file_id, "by": "send_team"},
     )
-    return private_file_response(get_object_or_404(advice.attachments, pk=file_id))
+    return private_file_response(advice_attachment_readable(advice=advice, file_id=file_id))
 
 
 # The family reads submitted advice from SEN Involvements ----------------------------------------------
@@ -101,13 +101,13 @@ def _family_advice(request, reference, pk):
 def family_advice_view(request, reference, pk):
     case, advice = _family_advice(request, reference, pk)
     audit_record(actor=request.user, action="advice.read_by_family", target=advice)
-    parts = advice_parts(
+    authors = advice_by_author(
         advice=advice, file_url=lambda a: reverse("family_advice_file", args=[reference, advice.pk, a.pk])
     )
     return render(
         request,
         "hub/advice/family_view.html",
-        {"case": case, "section": "involvements", "advice": advice, "parts": parts},
+        {"case": case, "section": "involvements", "advice": advice, "authors": authors},
     )
 
 
@@ -120,7 +120,7 @@ def family_advice_file(request, reference, pk, file_id):
 
 def _advice_file(request, advice, file_id, *, seen_by: str):
     """The family's download of a clinic letter, audited (the family's reads of pages are not)."""
-    attachment = get_object_or_404(advice.attachments, pk=file_id)
+    attachment = advice_attachment_readable(advice=advice, file_id=file_id)
     audit_record(
         actor=request.user,
         action="advice.file_downloaded",

@@ -25,6 +25,7 @@ TENANT_ROUTES = staff_patterns(("",))
 PLATFORM_ROUTES = staff_patterns(("",), urlconf="config.urls_public")
 ARGUMENTS = {
     "pk": "1",
+    "other_pk": "1",
     "file_id": "1",
     "slug": "parent",
     "page": "part1",

@@ -16,11 +16,16 @@ from core.roles import Role
 from core.services import membership_grant
 from ehc.models import PlanOutcome, PlanVersion
 from ehc.workflow import Stage
-from hub.advice.selectors import advice_template_version
-from hub.models import AdviceRequest, AdviceStatus
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts
-from tests.factories import HealthTeamFactory, RequestFactory, UserFactory, advice_asked, case_at
+from tests.factories import (
+    HealthTeamFactory,
+    RequestFactory,
+    UserFactory,
+    advice_asked,
+    advice_submitted_with,
+    case_at,
+)
 from tests.mail import emails_to, last_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -49,9 +54,8 @@ def people(django_db_setup, django_db_blocker):
             case = case_at(Stage.ASSESSMENT, request=request, child_first_name="Amir")
             team = HealthTeamFactory(name=f"Speech and language therapy {tag}")
             advice = advice_asked(case=case, team=team)
-            AdviceRequest.objects.filter(pk=advice.pk).update(
-                status=AdviceStatus.SUBMITTED,
-                version=advice_template_version(),
+            advice_submitted_with(
+                advice=advice,
                 submitted_at=timezone.now() - datetime.timedelta(days=1),
                 answers={
                     "communication_needs": "Finds spoken instructions hard to follow.",

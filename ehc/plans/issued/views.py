@@ -9,9 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +18,7 @@ from core.decorators import role_required
 from core.errors import errors_by_field
 from core.roles import STAFF_ROLES
 from ehc.cases.access import case_for_staff
+from ehc.consultations.selectors import consultations_of_case
 from ehc.family.access import family_case_or_404
 from ehc.models import PlanKind, PlanSection
 from ehc.plans.gaps import plan_gaps
@@ -38,39 +37,21 @@ from ehc.plans.issued.selectors import (
 )
 
 DATES = {services.ISSUED_ON: ("Issue date", "Enter the date the plan is issued")}
-# The consulted settings' answers (the "schools" part of the issue): shown on "Issue final plan" once
-# that template exists; until then the page shows nothing in its place.
-CONSULTATION_ANSWERS = "ehc/consultations/_answers.html"
 GAP_SECTIONS = {section.value for section in PlanSection}
 
 
 def _plan_page_url(reference: str) -> str:
-    """The plan page (the editor's), or the case page until it exists."""
-    try:
-        return reverse("plan_page", args=[reference])
-    except NoReverseMatch:
-        return reverse("case_page", args=[reference])
+    return reverse("plan_page", args=[reference])
 
 
 def _gap_url(reference: str, section: str, field: str) -> str:
-    """Where a gap is put right: the section's editor at the input (the plan page until there is one)."""
-    try:
-        return reverse("plan_section", args=[reference, section]) + f"#{field}"
-    except NoReverseMatch:
-        return _plan_page_url(reference) + f"#{field}"
+    """Where a gap is put right: the section's editor, at the input."""
+    return reverse("plan_section", args=[reference, section]) + f"?check=1#{field}"
 
 
 def _today_typed() -> dict:
     today = timezone.localdate()
     return {"day": str(today.day), "month": str(today.month), "year": str(today.year)}
-
-
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _issue_page(request, reference, *, kind: str):
@@ -129,9 +110,8 @@ def _issue_page(request, reference, *, kind: str):
     if kind == PlanKind.FINAL:
         context["responses"] = parental_responses(case=case)
         context["draft_until"] = draft_response_until(case=case)
-        context["consultations_template"] = (
-            CONSULTATION_ANSWERS if _template_exists(CONSULTATION_ANSWERS) else ""
-        )
+        context["consultations"] = consultations_of_case(case=case)
+        context["today"] = timezone.localdate()
     return render(request, "ehc/plans/issued/issue.html", context, status=400 if problems and posted else 200)
 
 
@@ -166,17 +146,6 @@ def plan_final_start(request, reference):
         reference,
         services.plan_final_start,
         "The final plan has been started from the draft. Name the school or institution in section I.",
-    )
-
-
-@role_required(*STAFF_ROLES)
-@require_POST
-def plan_amendment_start(request, reference):
-    return _start(
-        request,
-        reference,
-        services.plan_amendment_start,
-        "An amendment has been started from the final plan.",
     )
 
 

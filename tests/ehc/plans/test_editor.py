@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -24,8 +25,6 @@ from ehc.models import (
 from ehc.plans import services
 from ehc.plans.selectors import plan_sources
 from ehc.workflow import Stage
-from hub.advice.selectors import advice_template_version
-from hub.models import AdviceRequest, AdviceStatus
 from tests.conftest import host_client, sign_in
 from tests.factories import (
     CaseDocumentFactory,
@@ -39,6 +38,7 @@ from tests.factories import (
     RequestFactory,
     UserFactory,
     advice_asked,
+    advice_submitted_with,
     case_at,
     council_person,
 )
@@ -80,13 +80,11 @@ OT_ANSWERS = {
 def _submitted(case, name: str, answers: dict, on: datetime.date):
     team = HealthTeamFactory(name=f"{name} {uuid.uuid4().hex[:4]}")
     advice = advice_asked(case=case, team=team, requested_on=on)
-    AdviceRequest.objects.filter(pk=advice.pk).update(
-        status=AdviceStatus.SUBMITTED,
-        version=advice_template_version(),
+    return advice_submitted_with(
+        advice=advice,
         answers=answers,
         submitted_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10))),
     )
-    return advice
 
 
 @pytest.fixture
@@ -495,3 +493,40 @@ def test_inputs_nobody_types_are_refused_or_ignored_never_a_500(draft):
     assert 'value="2026-13-45"' in response.content.decode()
     assert client.get(base + "Z/").status_code == 404
     assert client.get(base + "H/").status_code == 404
+
+
+def test_the_plan_page_offers_the_next_step_whether_or_not_a_version_is_being_written(draft):
+    client, base = draft["client"], draft["base"]
+    page = client.get(base).content.decode()
+    assert f'href="/cases/{draft["case"].reference}/plan/issue-draft/"' in page
+    with schema_context("oxfordshire"):
+        PlanVersion.objects.filter(pk=draft["version"].pk).update(
+            status=PlanStatus.ISSUED, issued_at=timezone.now(), issued_on=timezone.localdate()
+        )
+        type(draft["case"]).objects.filter(pk=draft["case"].pk).update(stage=Stage.DRAFT_PLAN)
+    page = client.get(base).content.decode()
+    assert "Start the final plan" in page
+    assert f'href="{reverse("plan_version", args=[draft["case"].reference, 1])}"' in page
+
+
+def test_nothing_in_a_section_that_has_something_is_refused(draft):
+    client, base, need = draft["client"], draft["base"], draft["need"]
+    response = client.post(
+        base + "B/",
+        {
+            "row": [str(need.pk)],
+            f"need-{need.pk}-area": "semh",
+            f"need-{need.pk}-description": "Edited",
+            "nothing": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert 'href="#section-B"' in response.content.decode()
+    response = client.post(base + "A/", {"views": "Words", "nothing": "1"})
+    assert response.status_code == 400
+    assert 'href="#nothing"' in response.content.decode()
+    with schema_context("oxfordshire"):
+        version = PlanVersion.objects.get(pk=draft["version"].pk)
+        assert version.nothing_in == []
+        assert PlanNeed.objects.get(pk=need.pk).description == "Edited"  # the rest was saved
+        assert version.views == "Words"

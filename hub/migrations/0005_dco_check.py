@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0003_advice_attachments'),
+        ('hub', '0004_advice_parts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
