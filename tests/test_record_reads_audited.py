@@ -405,7 +405,7 @@ def world(councils):
 def _path(route: str, name: str, arguments: dict) -> str:
     if name.startswith("request_"):
         values = arguments["request"]
-    elif name.startswith("case_advice"):
+    elif name.startswith(("case_advice", "hub_dco_")):  # the DCO reads the submitted advice and letter
         values = arguments["case_advice"]
     elif name.startswith("hub_other_"):
         values = arguments["hub_other"]
