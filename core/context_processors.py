@@ -1,6 +1,6 @@
 from django_tenants.utils import get_public_schema_name
 
-from core.roles import STAFF_ROLES
+from core.roles import STAFF_ROLES, Role
 
 PLATFORM_COLOUR = "#0b0c0c"
 
@@ -21,4 +21,6 @@ def site(request) -> dict:
         # On the health hub's pages, the team places hub.advice.access.health_required read.
         "health_navigation": bool(getattr(request, "health_places", None)),
         "health_manager": any(place.is_manager for place in getattr(request, "health_places", ())),
+        # The Designated Clinical Officer's overview of every team's advice (hub's /health/dco/).
+        "dco_navigation": Role.DESIGNATED_CLINICAL_OFFICER in getattr(request, "council_roles", set()),
     }

@@ -164,7 +164,13 @@ COUNCILS = [
             ("school", Role.EDUCATION_PROFESSIONAL),
             ("health-manager", Role.HEALTH_TEAM_MANAGER),
             ("therapist", Role.HEALTH_PROFESSIONAL),
+            ("clinical-officer", Role.DESIGNATED_CLINICAL_OFFICER),
         ],
+        # The guide: "All health advice is checked and collated by the Designated Clinical Officer prior
+        # to submission to the Local Authority". Set by the demo's seed, not when the council is created:
+        # the test session's bare councils keep today's default (advice goes straight to the council),
+        # and the tests of the check turn it on themselves.
+        "demo_config": {"advice_checked_by_dco": True},
         # The health hub: a team with its central address, its manager (allocates) and a therapist.
         "health_teams": [
             (

@@ -40,6 +40,7 @@ from hub.advice.services import advice_allocate, advice_request_send
 from hub.models import HealthTeam, HealthTeamMember
 from tenants.configuration.models import CouncilConfiguration, MessageType, StageDescription, SupportTeam
 from tenants.configuration.selectors import configuration_get
+from tenants.configuration.services import configuration_update
 from tenants.models import Council
 from tenants.services import council_create, council_run
 
@@ -78,6 +79,12 @@ def _demo_people(*, spec: dict, password: str) -> list[tuple[str, str]]:
     """Inside a council's schema: its demo staff, families, cases and health teams."""
     user_model = get_user_model()
     accounts = []
+    config = CouncilConfiguration.objects.select_for_update().get(pk=1)
+    changed = sorted(f for f, v in spec.get("demo_config", {}).items() if getattr(config, f) != v)
+    if changed:
+        for field in changed:
+            setattr(config, field, spec["demo_config"][field])
+        configuration_update(configuration=config, by=None, changed=changed)
     for local_part, role in spec["staff"]:
         email = f"{local_part}@{spec['email_domain']}"
         user, created = user_model.objects.get_or_create(

@@ -7,6 +7,7 @@ places) in each; the cross-council list reads each council's schema (hub.everywh
 
 from django.conf import settings
 from django.db import connection, models
+from django.utils import timezone
 
 from core.models import StoredUpload
 from ehc.models import OfACase
@@ -53,9 +54,16 @@ class AdviceStatus(models.TextChoices):
     ALLOCATED = "allocated", "Allocated"
     NOT_KNOWN = "not_known", "Child not known to service"
     SUBMITTED = "submitted", "Advice submitted"
+    # Where the council has its Designated Clinical Officer check health advice first
+    # (CouncilConfiguration.advice_checked_by_dco): submitted by the team, not yet gone to the council.
+    AWAITING_CHECK = "awaiting_check", "Submitted: waiting for the Designated Clinical Officer's check"
 
 
+# Open for the team: the advice is still theirs to allocate or write (reminders, My cases' deadlines).
 OPEN_STATUSES = (AdviceStatus.AWAITING_ALLOCATION, AdviceStatus.ALLOCATED)
+# Not yet with the council: the team's open requests and advice waiting for the DCO's check (the council's
+# due date is still open; the DCO's overview counts them as due or overdue).
+NOT_WITH_COUNCIL = (*OPEN_STATUSES, AdviceStatus.AWAITING_CHECK)
 
 
 class AdviceRequest(OfACase, models.Model):
@@ -91,6 +99,13 @@ class AdviceRequest(OfACase, models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The Designated Clinical Officer's check, where the council has one: when, by whom, and the note
+    # back to the team (optional).
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    check_note = models.TextField("Note to the team", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +119,17 @@ class AdviceRequest(OfACase, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def awaits_check(self) -> bool:
+        return self.status == AdviceStatus.AWAITING_CHECK
+
+    @property
+    def submitted_in_time(self) -> bool | None:
+        """Whether the team submitted by the due date (None before it submitted)."""
+        if self.submitted_at is None:
+            return None
+        return timezone.localdate(self.submitted_at) <= self.due_on
 
 
 def advice_attachment_path(instance: "AdviceAttachment", filename: str) -> str:

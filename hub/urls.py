@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hub.advice import views as advice_views
+from hub.dco import views as dco_views
 from hub.reading import views as reading_views
 
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
     path("health/advice/<int:pk>/view/", advice_views.advice_view, name="hub_advice_view"),
     path("health/advice/<int:pk>/pdf/", advice_views.advice_pdf, name="hub_advice_pdf"),
     path("health/advice/<int:pk>/files/<int:file_id>/", advice_views.advice_file, name="hub_advice_file"),
+    path("health/dco/", dco_views.dco_cases, name="hub_dco_cases"),
+    path("health/dco/<int:pk>/", dco_views.dco_advice, name="hub_dco_advice"),
+    path("health/dco/<int:pk>/files/<int:file_id>/", dco_views.dco_advice_file, name="hub_dco_advice_file"),
     path(
         "health/advice/<int:pk>/case-advice/<int:other_pk>/",
         advice_views.other_advice_view,

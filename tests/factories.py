@@ -84,6 +84,7 @@ COUNCIL_PEOPLE = {
     "manager": Role.SEND_MANAGER,
     "health-manager": Role.HEALTH_TEAM_MANAGER,
     "therapist": Role.HEALTH_PROFESSIONAL,
+    "clinical-officer": Role.DESIGNATED_CLINICAL_OFFICER,
     "school": Role.EDUCATION_PROFESSIONAL,
 }
 _SPECS = {spec["email_domain"]: spec for spec in COUNCILS}

@@ -82,7 +82,12 @@ def test_only_the_team_sees_its_requests(name, route, councils):
     stranger = host_client("nelincs").get(path)
     assert stranger.status_code == 302
     assert stranger["Location"].startswith("/accounts/login/")
-    if "<int:pk>" in route:
+    if name.startswith("hub_dco_"):
+        # The Designated Clinical Officer's pages: a health team's manager is not the DCO.
+        other = clients[other_manager]
+        assert other.get(path).status_code == 403, path
+        assert other.post(path, attempt).status_code in {403, 405}, path
+    elif "<int:pk>" in route:
         other = clients[other_manager]
         assert other.get(path).status_code == 404, path
         assert other.post(path, attempt).status_code in {404, 405}, path

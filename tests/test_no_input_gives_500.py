@@ -112,6 +112,8 @@ def visitor(name: str, route: str) -> str:
         return "admin"
     if route.startswith(STAFF):
         return "caseworker"
+    if route.startswith("health/dco/"):
+        return "clinical-officer"
     if route.startswith("health/"):
         return "manager" if name in MANAGER else "therapist"
     if route.startswith(FAMILY + SIGNED_IN_ACCOUNTS):
@@ -311,6 +313,7 @@ def _world(django_db_setup, django_db_blocker):
             who: council_person(f"{who}@{DOMAIN}") for who in ("parent", "caseworker", "admin", "therapist")
         }
         people["manager"] = council_person(f"health-manager@{DOMAIN}")
+        people["clinical-officer"] = council_person(f"clinical-officer@{DOMAIN}")
         caseworker, parent = people["caseworker"], people["parent"]
         with schema_context(COUNCIL):
             family = case_at(Stage.DRAFT_PLAN, reference=CASE, caseworker=caseworker, by=caseworker)

@@ -99,6 +99,13 @@ HEALTH_READS = {
     "hub_other_advice_pdf",
     "hub_other_advice_file",
 }
+# Read by the council's Designated Clinical Officer (every team's advice): each GET leaves a row naming
+# the child.
+DCO_READS = {
+    "hub_dco_cases",  # one row per child listed
+    "hub_dco_advice",
+    "hub_dco_advice_file",
+}
 # Read by a member of a school or setting consulted on the child's draft plan: each GET leaves a row.
 SETTING_READS = {
     "school_consultations",  # one row per child listed
@@ -207,6 +214,7 @@ def test_every_url_is_classified():
         STAFF_READS,
         MANAGER_READS,
         HEALTH_READS,
+        DCO_READS,
         SETTING_READS,
         set(ACTIONS),
         FAMILY_OWN,
@@ -263,6 +271,7 @@ def world(councils):
         caseworker = person(Role.CASEWORKER, name="caseworker")
         admin = person(Role.COUNCIL_ADMIN, name="admin")
         health = person(Role.HEALTH_PROFESSIONAL, name="health")
+        dco = person(Role.DESIGNATED_CLINICAL_OFFICER, name="dco")
         school = person(Role.EDUCATION_PROFESSIONAL, name="school")
         parent = person(Role.PARENT, name="parent")
         version = FormVersion.objects.filter(definition__slug="parent").first()
@@ -382,7 +391,13 @@ def world(councils):
         "late": late,
         "form": form,
         "submitted": submitted,
-        "people": {"caseworker": caseworker, "admin": admin, "health": health, "school": school},
+        "people": {
+            "caseworker": caseworker,
+            "admin": admin,
+            "health": health,
+            "dco": dco,
+            "school": school,
+        },
         "arguments": arguments,
     }
 
@@ -390,7 +405,7 @@ def world(councils):
 def _path(route: str, name: str, arguments: dict) -> str:
     if name.startswith("request_"):
         values = arguments["request"]
-    elif name.startswith("case_advice"):
+    elif name.startswith(("case_advice", "hub_dco_")):  # the DCO reads the submitted advice and letter
         values = arguments["case_advice"]
     elif name.startswith("hub_other_"):
         values = arguments["hub_other"]
@@ -415,6 +430,7 @@ WALKS = [
     *((name, "caseworker") for name in sorted(STAFF_READS)),
     *((name, "admin") for name in sorted(STAFF_READS | MANAGER_READS)),
     *((name, "health") for name in sorted(HEALTH_READS)),
+    *((name, "dco") for name in sorted(DCO_READS)),
     *((name, "school") for name in sorted(SETTING_READS)),
 ]
 
@@ -431,7 +447,7 @@ def test_each_read_of_a_childs_record_leaves_an_audit_row(name, who, world):
         with schema_context("nelincs"):
             Consultation.objects.filter(case=world["case"]).delete()
             PlanVersion.objects.filter(case=world["case"]).delete()
-    if name == "case_list":  # other tests' cases may fill the first page: search for this child
+    if name in {"case_list", "hub_dco_cases"}:  # other tests' cases may fill the first page: search
         path += f"?q={world['case'].reference}"
     with schema_context("nelincs"):
         last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

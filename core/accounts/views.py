@@ -168,6 +168,7 @@ def my_account(request):
             "profile": profile,
             "is_council_admin": Role.COUNCIL_ADMIN in roles,
             "is_staff_member": bool(roles & STAFF_ROLES),
+            "is_dco": Role.DESIGNATED_CLINICAL_OFFICER in roles,
             "is_education_professional": Role.EDUCATION_PROFESSIONAL in roles,
             "health_places": team_places_of(user=request.user) if roles & HEALTH_ROLES else [],
             "health_everywhere": on_platform and bool(platform_councils_of(user=request.user)),

@@ -13,13 +13,32 @@ from core.formdefs import definition_from_dict, summary_parts
 from core.inputs import whole_number
 from core.models import FormVersion
 from ehc.cases.selectors import DUE_SOON_DAYS
-from ehc.workflow import Action
+from ehc.models import Placement
+from ehc.workflow import Action, Stage
 from hub.advice.definitions import ADVICE_FORM_SLUG
-from hub.models import OPEN_STATUSES, AdviceContribution, AdviceRequest, AdviceStatus, HealthTeamMember
+from hub.models import (
+    NOT_WITH_COUNCIL,
+    OPEN_STATUSES,
+    AdviceContribution,
+    AdviceRequest,
+    AdviceStatus,
+    HealthTeamMember,
+)
+
+
+def _main_setting() -> Subquery:
+    """The case's main education setting (its rank 1 placement, SEN2's), as a column of the list."""
+    return Subquery(
+        Placement.objects.filter(case=OuterRef("case_id"), rank=1).order_by("id").values("setting_name")[:1]
+    )
 
 
 def _listed() -> QuerySet:
-    return AdviceRequest.objects.select_related("case", "team").order_by("due_on", "id")
+    return (
+        AdviceRequest.objects.select_related("case", "team")
+        .annotate(setting=_main_setting())
+        .order_by("due_on", "id")
+    )
 
 
 def contributions_prefetch() -> Prefetch:
@@ -32,13 +51,18 @@ def contributions_prefetch() -> Prefetch:
 
 @dataclass(frozen=True)
 class AdviceFilters:
-    """What the My cases and Team cases lists filter by, read from the query string."""
+    """What the My cases, Team cases and the Designated Clinical Officer's lists filter by, read from the
+    query string: the guide's "filter cases by case status (stage in the assessment process), education
+    setting, and those with impending or overdue deadlines", and the advice's own status."""
 
     search: str = ""
     status: str = ""
     due: str = ""  # "soon" (within 2 weeks) or "overdue"
     team: str = ""
     awaiting: bool = False
+    stage: str = ""  # the case's stage (ehc.workflow.Stage)
+    setting: str = ""  # the case's main education setting, by its name as the list shows it
+    check: bool = False  # waiting for the Designated Clinical Officer's check
 
     @classmethod
     def from_query(cls, query) -> "AdviceFilters":
@@ -48,9 +72,14 @@ class AdviceFilters:
             due=query.get("due", "") if query.get("due", "") in {"soon", "overdue"} else "",
             team=query.get("team", "") if whole_number(query.get("team", "")) is not None else "",
             awaiting=query.get("awaiting") == "1",
+            stage=query.get("stage", "") if query.get("stage", "") in Stage.values else "",
+            setting=query.get("setting", "").strip()[:200],
+            check=query.get("check") == "1",
         )
 
-    def apply(self, queryset: QuerySet, *, today: datetime.date) -> QuerySet:
+    def apply(self, queryset: QuerySet, *, today: datetime.date, waiting: tuple = OPEN_STATUSES) -> QuerySet:
+        """``waiting``: the statuses whose due date is still open for this list (the team's open requests;
+        for the Designated Clinical Officer, advice not yet with the council too)."""
         for word in self.search.split():
             queryset = queryset.filter(
                 Q(case__child_first_name__icontains=word)
@@ -59,15 +88,21 @@ class AdviceFilters:
             )
         if self.awaiting:
             queryset = queryset.filter(status=AdviceStatus.AWAITING_ALLOCATION)
+        elif self.check:
+            queryset = queryset.filter(status=AdviceStatus.AWAITING_CHECK)
         elif self.status:
             queryset = queryset.filter(status=self.status)
         if self.due == "soon":
             soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-            queryset = queryset.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=soon)
+            queryset = queryset.filter(status__in=waiting, due_on__gte=today, due_on__lte=soon)
         elif self.due == "overdue":
-            queryset = queryset.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+            queryset = queryset.filter(status__in=waiting, due_on__lt=today)
         if self.team:
             queryset = queryset.filter(team_id=int(self.team))
+        if self.stage:
+            queryset = queryset.filter(case__stage=self.stage)
+        if self.setting:
+            queryset = queryset.filter(setting=self.setting)
         return queryset
 
 
@@ -82,6 +117,34 @@ def advice_requests_team(*, managed_team_ids: list[int], filters: AdviceFilters)
         _listed().filter(team_id__in=managed_team_ids).prefetch_related(contributions_prefetch()),
         today=timezone.localdate(),
     )
+
+
+def advice_requests_council(*, filters: AdviceFilters) -> QuerySet:
+    """The Designated Clinical Officer's list: every health team's requests in this council, soonest due
+    first; due soon and overdue count advice waiting for the check (the council's date is still open)."""
+    return filters.apply(
+        _listed().prefetch_related(contributions_prefetch()),
+        today=timezone.localdate(),
+        waiting=NOT_WITH_COUNCIL,
+    )
+
+
+def advice_settings_listed(*, user=None, managed_team_ids: list[int] | None = None) -> list[str]:
+    """The education settings of the cases in a list before it is filtered (My cases with ``user``,
+    Team cases with ``managed_team_ids``, else every request here): the setting filter's choices (one
+    query)."""
+    queryset = AdviceRequest.objects.all()
+    if user is not None:
+        queryset = queryset.filter(contributions__professional=user)
+    if managed_team_ids is not None:
+        queryset = queryset.filter(team_id__in=managed_team_ids)
+    settings = (
+        Placement.objects.filter(rank=1, case__in=queryset.values("case_id"))
+        .order_by("setting_name")
+        .values_list("setting_name", flat=True)
+        .distinct()
+    )
+    return list(settings)
 
 
 def advice_request_for(*, user, pk, places: list[HealthTeamMember]) -> tuple[AdviceRequest, bool]:
@@ -190,7 +253,7 @@ def advice_attachment_readable(*, advice: AdviceRequest, file_id, user=None):
     """A clinic letter of the advice a reader may download: one of a submitted part, or, for its
     writer, one of their own part (one query; else 404)."""
     readable = []
-    if advice.status == AdviceStatus.SUBMITTED:
+    if advice.status in (AdviceStatus.SUBMITTED, AdviceStatus.AWAITING_CHECK):
         readable.append(Q(contribution__done_at__isnull=False))
     if user is not None:
         readable.append(Q(contribution__professional=user))

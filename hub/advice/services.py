@@ -22,7 +22,7 @@ from ehc.workflow import Action, Stage
 from hub.advice.definitions import ADVICE_ANSWER_KEYS, ADVICE_FORM, ADVICE_FORM_KIND, ADVICE_FORM_SLUG
 from hub.advice.selectors import advice_template_version
 from hub.models import OPEN_STATUSES, AdviceContribution, AdviceRequest, AdviceStatus, HealthTeam
-from hub.teams.selectors import TEAM_CHOICE, team_managed_by, team_member_choices
+from hub.teams.selectors import TEAM_CHOICE, dco_people, team_managed_by, team_member_choices
 from tenants.configuration.selectors import configuration_get
 from tenants.selectors import council_name_current, council_url
 
@@ -374,15 +374,46 @@ def advice_team_submit(*, advice: AdviceRequest, by) -> AdviceRequest:
 
 
 def _team_advice_submit(*, advice: AdviceRequest, by) -> None:
-    """The team's advice is submitted (the locked request, its parts checked): it is read-only, the
-    case's advice due date is closed and the caseworker is told a response waits."""
-    advice.status = AdviceStatus.SUBMITTED
+    """The team's advice is submitted (the locked request, its parts checked): it is read-only, and it
+    goes to the council (advice_release), or, where the council has its Designated Clinical Officer
+    check health advice first (CouncilConfiguration.advice_checked_by_dco), waits for that check."""
+    checked_first = configuration_get().advice_checked_by_dco
+    advice.status = AdviceStatus.AWAITING_CHECK if checked_first else AdviceStatus.SUBMITTED
     advice.submitted_at = timezone.now()
     advice.submitted_by = by
     advice.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    _received_record(advice=advice, by=by, outcome="submitted")
     audit_record(actor=by, action="advice.submitted", target=advice)
+    if checked_first:
+        _dco_told(advice=advice)
+    else:
+        advice_release(advice=advice, by=by)
+
+
+def advice_release(*, advice: AdviceRequest, by) -> None:
+    """The advice goes to the council: the case's "Record advice received" closes its due date (on the
+    day of release: the team's submission, or the Designated Clinical Officer's check where the council
+    has one) and the caseworker is told a response waits. Called inside the caller's transaction, with
+    ``advice`` locked and its status already SUBMITTED."""
+    _received_record(advice=advice, by=by, outcome="submitted")
     _caseworker_told(advice=advice, what="submitted its advice")
+
+
+def _dco_told(*, advice: AdviceRequest) -> None:
+    """Tell the council's Designated Clinical Officers that a team's advice waits for their check: what
+    and by when, the reference and a link, never who (ARCHITECTURE.md 8)."""
+    council, reference = council_name_current(), advice.case.reference
+    for officer in dco_people():
+        notify_person(
+            user=officer,
+            kind="advice_check",
+            subject=f"{council}: advice to check for case {reference}",
+            body=(
+                f"{advice.team.name} has submitted its advice for case {reference}, due by "
+                f"{_due_text(advice.due_on)}. It goes to the SEND team once you mark it as checked.\n\n"
+                f"Sign in to the EHC Portal to check it:\n{council_url(f'/health/dco/{advice.pk}/')}"
+            ),
+            key=f"advice-check:{advice.pk}:{advice.submitted_at.isoformat()}:{officer.pk}",
+        )
 
 
 REMIND_DAYS_BEFORE = 7

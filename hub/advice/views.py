@@ -26,6 +26,7 @@ from core.formdefs import (
 from core.uploads import attachment_action, private_file_response
 from ehc.cases.access import LISTED, record_read_by
 from ehc.cases.selectors import DUE_SOON_DAYS
+from ehc.workflow import Stage
 from hub.advice import selectors, services
 from hub.advice.access import advice_for_health, advice_of_another_team, health_required
 from hub.advice.definitions import ADVICE_GUIDANCE
@@ -59,7 +60,7 @@ def _managed(request) -> list:
     return [place.team for place in request.health_places if place.is_manager]
 
 
-def _list_context(request, queryset, filters: AdviceFilters) -> dict:
+def _list_context(request, queryset, filters: AdviceFilters, *, settings: list[str]) -> dict:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     today = timezone.localdate()
@@ -67,6 +68,8 @@ def _list_context(request, queryset, filters: AdviceFilters) -> dict:
         "page": page,
         "filters": filters,
         "statuses": AdviceStatus.choices,
+        "stages": Stage.choices,
+        "settings": settings,
         "querystring": urlencode(query),
         "today": today,
         "soon": today + timezone.timedelta(days=DUE_SOON_DAYS),
@@ -79,7 +82,10 @@ def my_cases(request):
     """My cases: the advice requests allocated to me, soonest due first."""
     filters = AdviceFilters.from_query(request.GET)
     context = _list_context(
-        request, selectors.advice_requests_mine(user=request.user, filters=filters), filters
+        request,
+        selectors.advice_requests_mine(user=request.user, filters=filters),
+        filters,
+        settings=selectors.advice_settings_listed(user=request.user),
     )
     _listed_for_health(request, context["page"])
     return render(request, "hub/cases/mine.html", context)
@@ -93,8 +99,11 @@ def team_cases(request):
     if not managed:
         raise PermissionDenied
     filters = AdviceFilters.from_query(request.GET)
-    queryset = selectors.advice_requests_team(managed_team_ids=[t.pk for t in managed], filters=filters)
-    context = _list_context(request, queryset, filters)
+    team_ids = [t.pk for t in managed]
+    queryset = selectors.advice_requests_team(managed_team_ids=team_ids, filters=filters)
+    context = _list_context(
+        request, queryset, filters, settings=selectors.advice_settings_listed(managed_team_ids=team_ids)
+    )
     _listed_for_health(request, context["page"])
     context["teams"] = managed
     return render(request, "hub/cases/team.html", context)
@@ -345,6 +354,13 @@ def advice_submit(request, pk):
             if advice.status == AdviceStatus.SUBMITTED:
                 messages.success(request, "Your advice has been submitted. The SEND team has been told.")
                 return redirect("hub_advice_view", pk=advice.pk)
+            if advice.status == AdviceStatus.AWAITING_CHECK:
+                messages.success(
+                    request,
+                    "Your advice has been submitted. The Designated Clinical Officer checks it before it "
+                    "goes to the SEND team.",
+                )
+                return redirect("hub_advice_view", pk=advice.pk)
             messages.success(
                 request,
                 "Your part of the advice has been submitted. The team's advice goes to the SEND team once "
@@ -376,11 +392,17 @@ def advice_team_submit(request, pk):
     errors = {}
     if request.method == "POST":
         try:
-            services.advice_team_submit(advice=advice, by=request.user)
+            advice = services.advice_team_submit(advice=advice, by=request.user)
         except ValidationError as refused:
             errors = errors_by_field(refused, field="submit")
         else:
-            messages.success(request, "The team's advice has been submitted. The SEND team has been told.")
+            messages.success(
+                request,
+                "The team's advice has been submitted. The Designated Clinical Officer checks it before "
+                "it goes to the SEND team."
+                if advice.status == AdviceStatus.AWAITING_CHECK
+                else "The team's advice has been submitted. The SEND team has been told.",
+            )
             return redirect("hub_advice_view", pk=advice.pk)
     contributions = selectors.advice_contributions_of(advice=advice)
     return render(
@@ -421,7 +443,7 @@ def advice_view(request, pk):
             "authors": selectors.advice_by_author(
                 advice=advice, file_url=lambda a: reverse("hub_advice_file", args=[advice.pk, a.pk])
             )
-            if advice.status == AdviceStatus.SUBMITTED
+            if advice.status in (AdviceStatus.SUBMITTED, AdviceStatus.AWAITING_CHECK)
             else [],
             "pdf_url": reverse("hub_advice_pdf", args=[advice.pk]),
         },

@@ -1,8 +1,10 @@
 """Reads of the health teams: the places a person holds in them, the teams the SEND team can ask for
 advice, a team's members who can be allocated its requests, and whether someone manages a team."""
 
+from django.contrib.auth import get_user_model
+
 from core.models import Membership
-from core.roles import HEALTH_ROLES
+from core.roles import HEALTH_ROLES, Role
 from hub.models import HealthTeam, HealthTeamMember
 
 
@@ -45,3 +47,11 @@ def team_member_choices(*, team: HealthTeam) -> list:
         (m.user for m in members if m.user_id in active and m.user.is_active),
         key=lambda user: (user.last_name.lower(), user.first_name.lower(), user.email),
     )
+
+
+def dco_people() -> list:
+    """The council's Designated Clinical Officers still holding the role (one query)."""
+    user_ids = Membership.objects.filter(role=Role.DESIGNATED_CLINICAL_OFFICER, is_active=True).values_list(
+        "user_id", flat=True
+    )
+    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))

@@ -102,6 +102,7 @@ class CouncilConfigurationAdmin(CouncilAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Messages", {"fields": ["parents_can_start_messages", "parents_can_reply", "messages_notice"]}),
+        ("Health advice", {"fields": ["advice_checked_by_dco"]}),
         ("Uploads", {"fields": ["upload_types", "upload_max_mb"]}),
     ]
 

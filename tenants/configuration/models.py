@@ -156,6 +156,17 @@ class CouncilConfiguration(models.Model):
         help_text="The council's own wording, shown on the messages pages when parents cannot send or reply",
     )
 
+    # Health advice (North East Lincolnshire's guide: "All health advice is checked and collated by the
+    # Designated Clinical Officer prior to submission to the Local Authority")
+    advice_checked_by_dco = models.BooleanField(
+        "The Designated Clinical Officer checks health advice before it goes to the council",
+        default=False,
+        help_text=(
+            "A health team's submitted advice waits for the Designated Clinical Officer to mark it as "
+            "checked before the SEND team and the family see it"
+        ),
+    )
+
     # Uploads
     upload_types = ArrayField(models.CharField(max_length=10), default=default_upload_types)
     upload_max_mb = models.PositiveSmallIntegerField(

@@ -55,6 +55,7 @@ from ehc.models import (
 from ehc.requests.services import request_submit
 from ehc.workflow import Action
 from hub.advice.services import advice_allocate, advice_request_send, advice_save, advice_submit
+from hub.dco.services import advice_check, advice_return
 from hub.models import HealthTeam, HealthTeamMember
 from tenants.configuration.models import CouncilConfiguration
 from tests.conftest import host_client, sign_in
@@ -607,9 +608,20 @@ def _health_walk(*, case, staff, capture, mobile: str) -> list[str]:
         answers={"communication_needs": f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016"},
         by=therapist,
     )
+    # The council has its Designated Clinical Officer check health advice first: the DCO is told it waits,
+    # and the check (with a note naming Zebedee) tells the caseworker and the therapist.
+    CouncilConfiguration.objects.filter(pk=1).update(advice_checked_by_dco=True)
+    officer = UserFactory(email=unique("walk-dco"))
+    MembershipFactory(user=officer, role=Role.DESIGNATED_CLINICAL_OFFICER)
     with capture(execute=True):
         advice_submit(advice=advice, by=therapist)
-    return [team.email, therapist.email, therapist_mobile, caseworker.email]
+    with capture(execute=True):  # returned for changes, then submitted again
+        advice_return(advice=advice, by=officer, note=f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016")
+    with capture(execute=True):
+        advice_submit(advice=advice, by=therapist)
+    with capture(execute=True):
+        advice_check(advice=advice, by=officer, note=f"{CONTENT}: {FIRST} {LAST}, born 29/02/2016")
+    return [team.email, therapist.email, therapist_mobile, caseworker.email, officer.email]
 
 
 def _consultation_walk(*, case, staff, capture) -> list[str]:

@@ -33,7 +33,11 @@ README_ACCOUNTS = {
     "parent": Role.PARENT,
     "school": Role.EDUCATION_PROFESSIONAL,
 }
-README_HEALTH = {"health-manager": Role.HEALTH_TEAM_MANAGER, "therapist": Role.HEALTH_PROFESSIONAL}
+README_HEALTH = {
+    "health-manager": Role.HEALTH_TEAM_MANAGER,
+    "therapist": Role.HEALTH_PROFESSIONAL,
+    "clinical-officer": Role.DESIGNATED_CLINICAL_OFFICER,
+}
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from ehc.models import Case
 from ehc.workflow import Stage
 from hub.advice.services import advice_request_send
 from hub.models import AdviceRequest, AdviceStatus, HealthTeam, HealthTeamMember
+from tenants.configuration.models import CouncilConfiguration
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.pages import Accounts
 from tests.factories import UserFactory
@@ -42,6 +43,7 @@ def people(django_db_setup, django_db_blocker):
             ("caseworker", "Cara", "Worker", Role.CASEWORKER),
             ("manager", "Mina", "Manager", Role.HEALTH_TEAM_MANAGER),
             ("therapist", "Theo", "Therapist", Role.HEALTH_PROFESSIONAL),
+            ("dco", "Sarah", "Harding", Role.DESIGNATED_CLINICAL_OFFICER),
         ):
             user = UserFactory(email=f"hub-{key}-{tag}@example.com", first_name=first, last_name=last)
             with schema_context("nelincs"):
@@ -49,6 +51,8 @@ def people(django_db_setup, django_db_blocker):
             made[key] = user
         mobile = f"07700 9{uuid.uuid4().int % 100000:05d}"
         with schema_context("nelincs"):
+            # As in the demo (and the guide): the Designated Clinical Officer checks advice first.
+            CouncilConfiguration.objects.filter(pk=1).update(advice_checked_by_dco=True)
             Profile.objects.create(
                 user=made["manager"],
                 street="Diana Princess of Wales Hospital",
@@ -188,7 +192,42 @@ def test_advice_is_asked_allocated_written_submitted_and_read(browser, visit, ur
         therapist.get_by_role("link", name="Download a copy of this advice (PDF)").click()
     assert download.value.suggested_filename == f"advice-{case.reference}-{advice.pk}.pdf"
 
-    # 4. The caseworker is told, and reads the advice on the case page; its due date is done.
+    # 4. The Designated Clinical Officer checks it before it goes to the council: until then the
+    # caseworker is not told and the case page says it is being checked, with nothing to read.
+    assert not [e for e in emails_to(people["caseworker"].email) if "has submitted its advice" in e]
+    page.reload()
+    expect(page.locator("#health-advice + table")).to_contain_text(
+        "Being checked by the Designated Clinical Officer"
+    )
+    expect(page.get_by_role("link", name=f"Read the advice from {team.name}")).to_have_count(0)
+    [to_dco] = emails_to(people["dco"].email)[-1:]
+    assert "advice to check for case" in to_dco
+    assert "Sian" not in to_dco
+    dco_context = browser.new_context()
+    dco = dco_context.new_page()
+    dco.goto(url("nelincs", "/health/dco/?check=1"))
+    sign_in(dco, people["dco"].email)
+    expect(dco.get_by_role("heading", level=1)).to_have_text("Health advice for the council")
+    expect(dco.get_by_label("Awaiting check")).to_be_checked()
+    row = dco.get_by_role("row").filter(has_text="Sian Seaview")
+    expect(row).to_contain_text("Awaiting check")
+    expect(row).to_contain_text("in time")
+    assert_accessible(dco)
+    row.get_by_role("link", name="Sian Seaview").click()
+    expect(dco.get_by_text("Sian experiences multiple absence seizures a day")).to_be_visible()
+    assert_accessible(dco)
+    dco.get_by_role("button", name="Return to the team").click()  # with no note: what to change?
+    expect(dco.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a note saying what the team should change"
+    )
+    assert_accessible(dco)
+    dco.get_by_label("Note to the team").fill("Clear and jargon free: thank you.")
+    dco.get_by_role("button", name="Mark as checked").click()
+    expect(dco.get_by_text("Marked as checked.")).to_be_visible()
+    assert_accessible(dco)
+    dco_context.close()
+
+    # 5. The caseworker is told, and reads the advice on the case page; its due date is done.
     told = [e for e in emails_to(people["caseworker"].email) if "has submitted its advice" in e]
     assert len(told) == 1
     assert "Sian" not in told[0]
