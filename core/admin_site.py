@@ -1,10 +1,13 @@
 """The council's own admin, on the council's host: only the council's admins, only its schema."""
 
+from django import forms
 from django.contrib.admin import AdminSite
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.models import Membership
 from core.roles import Role
 from core.selectors import user_has_role
 
@@ -67,3 +70,29 @@ class CouncilAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)
+
+
+class PersonChoice(forms.ModelChoiceField):
+    """A person, named with their address, chosen from those holding one of ``roles`` in this council (an
+    organisation's member: a health team's, a school's)."""
+
+    def __init__(self, *, roles, **kwargs):
+        self.roles = frozenset(roles)
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+
+    def people(self):
+        holders = Membership.objects.filter(role__in=self.roles, is_active=True).values("user_id")
+        return get_user_model().objects.filter(pk__in=holders).order_by("last_name", "first_name", "email")
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
+class MemberForm(forms.ModelForm):
+    """An organisation's member row: its ``user`` field offers the people holding the field's roles
+    here, read when the form is made (so a role given a moment ago is offered)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = self.fields["user"].people()

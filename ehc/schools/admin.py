@@ -1,43 +1,25 @@
 """The council admin's schools and settings: name, URN or UKPRN, type, central email address, and who
 is in each (people with the education professional role in this council), with setting managers."""
 
-from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from core.admin_site import CouncilAdminMixin, council_admin_site
-from core.models import Membership
+from core.admin_site import CouncilAdminMixin, MemberForm, PersonChoice, council_admin_site
 from core.roles import Role
 from core.services import audit_record
 from ehc.models import EducationSetting, SettingMember
 
 
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        name = obj.get_full_name()
-        return f"{name} ({obj.email})" if name else obj.email
-
-
-class SettingMemberForm(forms.ModelForm):
+class SettingMemberForm(MemberForm):
     user = PersonChoice(
+        roles={Role.EDUCATION_PROFESSIONAL},
         label="Person",
-        queryset=get_user_model().objects.none(),
         help_text="Education professionals in this council. Invite someone new from Staff first.",
     )
 
     class Meta:
         model = SettingMember
         fields = ["user", "is_manager"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        professionals = Membership.objects.filter(role=Role.EDUCATION_PROFESSIONAL, is_active=True).values(
-            "user_id"
-        )
-        self.fields["user"].queryset = (
-            get_user_model().objects.filter(pk__in=professionals).order_by("last_name", "first_name", "email")
-        )
 
 
 class SettingMemberInline(CouncilAdminMixin, admin.StackedInline):
