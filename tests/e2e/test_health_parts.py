@@ -41,6 +41,7 @@ def people(django_db_setup, django_db_blocker):
             ("physio", "Paul", "Physio", Role.HEALTH_PROFESSIONAL),
             ("ot", "Olive", "Occupational", Role.HEALTH_PROFESSIONAL),
             ("ot_manager", "Otto", "Manager", Role.HEALTH_TEAM_MANAGER),
+            ("dco", "Dee", "Officer", Role.DESIGNATED_CLINICAL_OFFICER),
         ):
             user = UserFactory(email=f"parts-{key}-{tag}@example.com", first_name=first, last_name=last)
             with schema_context("nelincs"):
@@ -143,7 +144,16 @@ def test_two_professionals_one_part_in_the_manager_submits_and_another_team_read
             is None
         )
 
-    # 4. Olive, asked on the same case for another team, reads it from her own case page.
+    # 4. North East Lincolnshire has its Designated Clinical Officer check advice before it goes to the
+    # council (the demo's configuration): until the check nobody else reads it.
+    dco = signed_in(browser, url, people["dco"], f"/health/dco/{advice.pk}/")
+    assert_accessible(dco)
+    dco.get_by_role("button", name="Mark as checked").click()
+    assert_accessible(dco)
+    with schema_context("nelincs"):
+        assert AdviceRequest.objects.get(pk=advice.pk).status == AdviceStatus.SUBMITTED
+
+    # 5. Olive, asked on the same case for another team, reads it from her own case page.
     ot = signed_in(browser, url, people["ot"], f"/health/advice/{people['ot_advice'].pk}/")
     expect(ot.get_by_role("heading", level=1)).to_have_text("Dylan Dunes")
     assert_accessible(ot)
