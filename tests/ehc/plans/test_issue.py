@@ -259,6 +259,24 @@ def test_the_issue_final_page_shows_the_familys_response(draft, staff, oxfordshi
     page = client.get(f"/cases/{case.reference}/plan/issue-final/").content.decode()
     assert "We agree with the draft, and would like Larkrise Primary." in page
     assert "Parental Response &amp; Preference for DRAFT EHCP" in page
+    # Issued today, the draft's 15 days are still running: the page warns before the final is issued.
+    until = clock.draft_response_window(served=timezone.localdate())[0]
+    assert f"The family has until {until:%-d %B %Y} to respond to the draft plan" in page
+    with schema_context(oxfordshire.schema_name):
+        documents_removed(case)
+
+
+def test_the_issue_final_page_says_when_the_familys_days_ended(draft, staff, oxfordshire):
+    case = draft.case
+    client, user = staff
+    served = timezone.localdate() - datetime.timedelta(days=20)
+    with schema_context(oxfordshire.schema_name):
+        services.plan_draft_issue(version=draft, by=user, issued_on=served)
+        services.plan_final_start(case=case, by=user)
+    page = client.get(f"/cases/{case.reference}/plan/issue-final/").content.decode()
+    until = clock.draft_response_window(served=served)[0]
+    assert f"The family had until {until:%-d %B %Y} to respond." in page
+    assert "Wait for their response" not in page
     with schema_context(oxfordshire.schema_name):
         documents_removed(case)
 
