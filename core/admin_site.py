@@ -1,15 +1,17 @@
 """The council's own admin, on the council's host: only the council's admins, only its schema."""
 
 from django import forms
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 
 from core.models import Membership
 from core.roles import Role
 from core.selectors import user_has_role
+from core.services import audit_record
 
 
 class CouncilAdminSite(AdminSite):
@@ -96,3 +98,35 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = self.fields["user"].people()
+
+
+class OrganisationAdmin(CouncilAdminMixin, ModelAdmin):
+    """An organisation the council admin manages with its members (a health team, a school): never
+    deleted, since what it was asked keeps its history (switched off instead), and every change to it
+    or its members audited as "<audit_name>.added", ".changed" or ".members_changed"."""
+
+    audit_name = ""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action=f"{self.audit_name}.changed" if change else f"{self.audit_name}.added",
+                target=obj,
+                detail={"fields": form.changed_data},
+            )
+
+    def save_formset(self, request, form, formset, change):
+        with transaction.atomic():
+            super().save_formset(request, form, formset, change)
+            if formset.has_changed():
+                audit_record(
+                    actor=request.user,
+                    action=f"{self.audit_name}.members_changed",
+                    target=form.instance,
+                    detail={"members": [m.user_id for m in form.instance.members.all()]},
+                )

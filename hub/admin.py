@@ -2,11 +2,9 @@
 health role in this council), with their manager level access."""
 
 from django.contrib import admin
-from django.db import transaction
 
-from core.admin_site import CouncilAdminMixin, MemberForm, PersonChoice, council_admin_site
+from core.admin_site import CouncilAdminMixin, MemberForm, OrganisationAdmin, PersonChoice, council_admin_site
 from core.roles import HEALTH_ROLES
-from core.services import audit_record
 from hub.models import HealthTeam, HealthTeamMember
 
 
@@ -30,31 +28,8 @@ class HealthTeamMemberInline(CouncilAdminMixin, admin.StackedInline):
 
 
 @admin.register(HealthTeam, site=council_admin_site)
-class HealthTeamAdmin(CouncilAdminMixin, admin.ModelAdmin):
+class HealthTeamAdmin(OrganisationAdmin):
+    audit_name = "health_team"
     list_display = ["name", "email", "is_active"]
     fields = ["name", "email", "is_active"]
     inlines = [HealthTeamMemberInline]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a team that was asked for advice keeps its history: switch it off instead
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request.user,
-                action="health_team.changed" if change else "health_team.added",
-                target=obj,
-                detail={"fields": form.changed_data},
-            )
-
-    def save_formset(self, request, form, formset, change):
-        with transaction.atomic():
-            super().save_formset(request, form, formset, change)
-            if formset.has_changed():
-                audit_record(
-                    actor=request.user,
-                    action="health_team.members_changed",
-                    target=form.instance,
-                    detail={"members": [m.user_id for m in form.instance.members.all()]},
-                )

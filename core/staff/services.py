@@ -17,6 +17,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.dispatch import Signal
 from django.urls import reverse
@@ -74,6 +75,33 @@ def address_proved(user) -> bool:
         user.has_usable_password()
         and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
     )
+
+
+def organisation_member_check(
+    *, first_name: str, last_name: str, email: str, name_words: tuple[str, str] = ("forename", "surname")
+) -> tuple[str, list[Membership]]:
+    """Check the details of someone an organisation's manager (a health team's, a school's) adds: both
+    names (in the words the page labels them), an address in the right format, and access here not
+    removed by the council (a manager does not give it back). Returns the address, lower-cased, and the
+    memberships held with it here; refuses by field."""
+    errors = {}
+    if not first_name.strip():
+        errors["first_name"] = f"Enter their {name_words[0]}"
+    if not last_name.strip():
+        errors["last_name"] = f"Enter their {name_words[1]}"
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    email = email.strip().lower()
+    memberships = list(Membership.objects.filter(user__email__iexact=email).select_related("user"))
+    if not errors and any(not m.is_active for m in memberships):
+        errors["email"] = (
+            "This person's access to the portal was removed: ask the council's portal administrator"
+        )
+    if errors:
+        raise ValidationError(errors)
+    return email, memberships
 
 
 def staff_invitation_send(

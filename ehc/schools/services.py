@@ -1,14 +1,13 @@
 """Writes for the settings' members: a setting manager adds someone (at once if they already are an
 education professional here, else by a staff invitation), and an accepted invitation gives its place."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from core.models import Membership, StaffInvitation
+from core.models import StaffInvitation
 from core.roles import Role
 from core.services import audit_record
-from core.staff.services import staff_invitation_send
+from core.staff.services import organisation_member_check, staff_invitation_send
 from ehc.models import EducationSetting, SettingMember
 from ehc.schools.selectors import setting_managed_by
 
@@ -31,24 +30,9 @@ def setting_member_add(
     invitation, accepted as the owner of the address) and gets their place when they accept
     (``setting_place_from_invitation``). Returns (person, None) or (None, invitation). Refuses a bad
     address or missing names, by field, and anyone who is not a manager of the setting."""
-    errors = {}
-    if not first_name.strip():
-        errors["first_name"] = "Enter their first name"
-    if not last_name.strip():
-        errors["last_name"] = "Enter their last name"
-    try:
-        validate_email(email.strip())
-    except ValidationError:
-        errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    email = email.strip().lower()
-    memberships = list(Membership.objects.filter(user__email__iexact=email).select_related("user"))
-    if not errors and any(not m.is_active for m in memberships):
-        # Their access here was removed by the council: a setting manager does not give it back.
-        errors["email"] = (
-            "This person's access to the portal was removed: ask the council's portal administrator"
-        )
-    if errors:
-        raise ValidationError(errors)
+    email, memberships = organisation_member_check(
+        first_name=first_name, last_name=last_name, email=email, name_words=("first name", "last name")
+    )
     with transaction.atomic():
         setting = EducationSetting.objects.select_for_update().get(pk=setting.pk)
         if not setting_managed_by(setting=setting, user=by):

@@ -1,14 +1,13 @@
 """Writes for the health teams' members: a manager adds someone to a team (at once if they already
 hold a health role here, else by a staff invitation), and an accepted invitation gives its place."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from core.models import Membership, StaffInvitation
+from core.models import StaffInvitation
 from core.roles import HEALTH_ROLES, Role
 from core.services import audit_record
-from core.staff.services import staff_invitation_send
+from core.staff.services import organisation_member_check, staff_invitation_send
 from hub.models import HealthTeam, HealthTeamMember
 from hub.teams.selectors import team_managed_by
 
@@ -22,24 +21,7 @@ def team_member_add(
     they must accept as the owner of the address): they get their place in the team when they accept
     (``team_place_from_invitation``), and cannot be allocated anything before. Returns (person, None)
     or (None, invitation). Refuses a bad address or missing names, by field."""
-    errors = {}
-    if not first_name.strip():
-        errors["first_name"] = "Enter their forename"
-    if not last_name.strip():
-        errors["last_name"] = "Enter their surname"
-    try:
-        validate_email(email.strip())
-    except ValidationError:
-        errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    email = email.strip().lower()
-    memberships = list(Membership.objects.filter(user__email__iexact=email).select_related("user"))
-    if not errors and any(not m.is_active for m in memberships):
-        # Their access here was removed by the council: a team manager does not give it back.
-        errors["email"] = (
-            "This person's access to the portal was removed: ask the council's portal administrator"
-        )
-    if errors:
-        raise ValidationError(errors)
+    email, memberships = organisation_member_check(first_name=first_name, last_name=last_name, email=email)
     if not team_managed_by(team=team, user=by):
         raise PermissionDenied
     health = next((m for m in memberships if m.is_active and m.role in HEALTH_ROLES), None)
